@@ -1,0 +1,1 @@
+"""Arize AX evaluation tasks and task runs as Pulumi resources."""
