@@ -1,0 +1,53 @@
+# Every target sets up what it needs: a virtualenv in .venv with the package and its extras,
+# and a Pulumi CLI (scripts/ensure-pulumi builds one into ~/.cache when none is installed).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: all venv toolchain lint typecheck test test-unit test-integration test-e2e demo bench clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[sandbox,dev]'
+	@touch $@
+
+venv: $(STAMP)
+
+toolchain: venv
+	@scripts/ensure-pulumi >/dev/null
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+test: lint typecheck toolchain
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-unit: venv
+	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: venv
+	$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: toolchain
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+demo: toolchain
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) scripts/demo.py
+
+bench: toolchain
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,176 @@
+"""Run Pulumi programs with the real CLI against a sandbox, for the demo, e2e tests and benches.
+
+Programs run as Automation API inline programs: the `pulumi` CLI and engine do the work and
+launch the dynamic-provider process through `pulumi-resource-pulumi-python`, while the program
+itself runs in this process. That needs no Python language host, which some module proxies do
+not serve. State lives in a local ``file://`` backend with a passphrase secrets provider.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import runpy
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+REPO = Path(__file__).resolve().parent.parent
+PASSPHRASE = "arize-pulumi-local"
+_LISTENING = re.compile(r"listening on (http://\S+)")
+
+
+def ensure_pulumi() -> Path:
+    """Directory of the Pulumi CLI (built on first use); put on PATH for this process."""
+    result = subprocess.run(
+        [str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"scripts/ensure-pulumi failed:\n{result.stderr}")
+    bin_dir = Path(result.stdout.strip().splitlines()[-1])
+    if str(bin_dir) not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    return bin_dir
+
+
+@dataclass
+class SandboxProcess:
+    """A sandbox started with its real command line, ``python -m arize_pulumi.sandbox``."""
+
+    base_url: str
+    process: subprocess.Popen[str]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_sandbox(*args: str) -> SandboxProcess:
+    """Start a sandbox on a free loopback port and wait for its first line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "arize_pulumi.sandbox", "--host", "127.0.0.1", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = _LISTENING.search(line)
+    if not match:
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise RuntimeError(f"the sandbox did not start: {line!r}\n{err}")
+    return SandboxProcess(match.group(1), process)
+
+
+@dataclass
+class LocalStack:
+    """A stack on a local backend whose program is a Python callable."""
+
+    project: str
+    stack_name: str
+    work_dir: Path
+    program: Callable[[], None]
+    env: dict[str, str] = field(default_factory=dict)
+    echo: bool = False
+    output: list[str] = field(default_factory=list)
+    _stack: auto.Stack | None = None
+
+    @property
+    def stack(self) -> auto.Stack:
+        if self._stack is None:
+            state = self.work_dir / "state"
+            state.mkdir(parents=True, exist_ok=True)
+            env = {
+                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+                "PULUMI_BACKEND_URL": f"file://{state}",
+                "PULUMI_HOME": str(self.work_dir / "pulumi-home"),
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_PYTHON_CMD": sys.executable,
+                **self.env,
+            }
+            settings = auto.ProjectSettings(
+                name=self.project,
+                runtime="python",
+                backend=auto.ProjectBackend(url=f"file://{state}"),
+            )
+            options = auto.LocalWorkspaceOptions(
+                work_dir=str(self.work_dir),
+                env_vars=env,
+                project_settings=settings,
+                secrets_provider="passphrase",
+            )
+            self._stack = auto.create_or_select_stack(
+                self.stack_name, self.project, self._run_program, opts=options
+            )
+        return self._stack
+
+    def _run_program(self) -> None:
+        self.program()
+
+    def _capture(self, line: str) -> None:
+        self.output.append(line)
+        if self.echo:
+            print(line, end="" if line.endswith("\n") else "\n", flush=True)
+
+    def set_config(self, values: dict[str, str], secrets: dict[str, str] | None = None) -> None:
+        config = {key: auto.ConfigValue(value) for key, value in values.items()}
+        for key, value in (secrets or {}).items():
+            config[key] = auto.ConfigValue(value, secret=True)
+        self.stack.set_all_config(config)
+
+    def up(self, **kwargs: Any) -> auto.UpResult:
+        return self.stack.up(on_output=self._capture, **kwargs)
+
+    def preview(self, **kwargs: Any) -> auto.PreviewResult:
+        return self.stack.preview(on_output=self._capture, **kwargs)
+
+    def refresh(self, **kwargs: Any) -> auto.RefreshResult:
+        return self.stack.refresh(on_output=self._capture, **kwargs)
+
+    def destroy(self, **kwargs: Any) -> auto.DestroyResult:
+        return self.stack.destroy(on_output=self._capture, **kwargs)
+
+    def outputs(self) -> dict[str, Any]:
+        return {key: value.value for key, value in self.stack.outputs().items()}
+
+    def export(self) -> dict[str, Any]:
+        deployment = self.stack.export_stack()
+        return dict(deployment.deployment or {})
+
+    def resources(self, type_token: str | None = None) -> list[dict[str, Any]]:
+        found = self.export().get("resources") or []
+        return [r for r in found if type_token is None or r.get("type") == type_token]
+
+
+def program_from_folder(folder: Path) -> Callable[[], None]:
+    """The ``__main__.py`` of a Pulumi project folder, as an inline program."""
+    main = folder / "__main__.py"
+
+    def run() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
+    return run
+
+
+@contextlib.contextmanager
+def temporary_dir(prefix: str) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,51 @@
+"""Fixtures that drive the real `pulumi` CLI and engine against a sandbox on loopback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+from stackrun import LocalStack, ensure_pulumi  # noqa: E402
+
+from tests.sandbox_harness import Sandbox  # noqa: E402
+
+MakeStack = Callable[..., LocalStack]
+
+
+@pytest.fixture(scope="session")
+def pulumi_bin() -> Path:
+    """The CLI built or found by scripts/ensure-pulumi; a failure here fails the run loudly."""
+    return ensure_pulumi()
+
+
+@pytest.fixture
+def make_stack(sandbox: Sandbox, tmp_path: Path, pulumi_bin: Path) -> Iterator[MakeStack]:
+    """Build a stack on a local backend, configured for the test's sandbox."""
+    made: list[LocalStack] = []
+
+    def make(
+        program: Callable[[], None],
+        *,
+        config: dict[str, str] | None = None,
+        api_key: str | None = None,
+        name: str = "e2e",
+    ) -> LocalStack:
+        stack = LocalStack(
+            project="arize-e2e",
+            stack_name=name,
+            work_dir=tmp_path / f"pulumi-{name}",
+            program=program,
+        )
+        stack.set_config(
+            {"arize:baseUrl": sandbox.base_url, "arize:space": "demo-space", **(config or {})},
+            {"arize:apiKey": api_key or sandbox.api_key},
+        )
+        made.append(stack)
+        return stack
+
+    yield make
