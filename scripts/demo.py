@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import yaml  # noqa: E402
-from stackrun import REPO, LocalStack, ensure_pulumi, program_from_folder, start_sandbox  # noqa: E402
+import yaml
+from stackrun import REPO, LocalStack, ensure_pulumi, program_from_folder, start_sandbox
 
 DEMO_API_KEY = "demo-key"
 
