@@ -1,0 +1,426 @@
+"""`make bench`: every figure of the performance targets, printed and appended to RESULTS.md.
+
+Timings are medians over repeated runs, and each comparison is a ratio measured side by side in
+the same run against the engine's own floor (a no-op dynamic resource whose provider class is
+also in this package), because this machine is shared and noisy. API calls are exact counts
+from the sandbox's request counter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from stackrun import LocalStack, SandboxProcess, ensure_pulumi, start_sandbox, temporary_dir
+
+import arize_pulumi
+from arize_pulumi.floor import Noop
+from arize_pulumi.tasks.client import TasksClient
+
+API_KEY = "bench-key"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+Row = tuple[str, str, str, str]  # figure, measured, target, verdict
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+class Bench:
+    """One sandbox and helpers to run stacks against it and read its request counts."""
+
+    def __init__(self, sandbox: SandboxProcess, work: Path) -> None:
+        self.sandbox = sandbox
+        self.work = work
+        self.control = httpx.Client(
+            base_url=sandbox.base_url, headers={"Authorization": f"Bearer {API_KEY}"}
+        )
+        self._stacks = 0
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.control.get("/_sandbox/requests").json()["counts"])
+
+    def reset(self) -> None:
+        self.control.delete("/_sandbox/requests")
+
+    def stack(self, program: Callable[[], None]) -> LocalStack:
+        self._stacks += 1
+        stack = LocalStack(
+            project="arize-bench",
+            stack_name=f"b{self._stacks}",
+            work_dir=self.work / f"stack-{self._stacks}",
+            program=program,
+        )
+        stack.set_config(
+            {"arize:baseUrl": self.sandbox.base_url, "arize:space": "demo-space"},
+            {"arize:apiKey": API_KEY},
+        )
+        return stack
+
+
+def tasks_program(count: int, changed: int | None = None) -> Callable[[], None]:
+    """N template-evaluation tasks on one project with two evaluators, all by name."""
+
+    def program() -> None:
+        for index in range(count):
+            arize_pulumi.Task(
+                f"bench-task-{index}",
+                type="template_evaluation",
+                project="chatbot-prod",
+                evaluators=[{"evaluator": "hallucination"}, {"evaluator": "relevance"}],
+                sampling_rate=0.75 if index == changed else 0.5,
+            )
+
+    return program
+
+
+def noop_program(count: int) -> Callable[[], None]:
+    def program() -> None:
+        for index in range(count):
+            Noop(f"bench-noop-{index}")
+
+    return program
+
+
+def timed(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _writes(counts: dict[str, int]) -> int:
+    return sum(n for key, n in counts.items() if not key.startswith("GET "))
+
+
+def _lookups(counts: dict[str, int]) -> int:
+    lookup_routes = ("/v2/spaces", "/v2/projects", "/v2/datasets", "/v2/evaluators")
+    return sum(n for key, n in counts.items() if key.split(" ", 1)[1] in lookup_routes)
+
+
+def api_calls(bench: Bench, n: int) -> list[Row]:
+    """Exact request counts for each operation on N tasks."""
+    rows: list[Row] = []
+    stack = bench.stack(tasks_program(n))
+    bench.reset()
+    stack.up()
+    counts = bench.counts()
+    creates = counts.get("POST /v2/tasks", 0)
+    others = sum(counts.values()) - creates
+    rows.append(
+        (
+            f"up, {n} tasks: requests",
+            f"{creates} creates + {others} other ({_lookups(counts)} lookups)",
+            f"{n} creates + <= 4 lookups (space, project, 2 evaluators)",
+            _verdict(creates == n and others <= 4),
+        )
+    )
+    bench.reset()
+    stack.preview()
+    total = sum(bench.counts().values())
+    rows.append(("preview, unchanged: requests", str(total), "0", _verdict(total == 0)))
+
+    stack.program = tasks_program(n, changed=0)
+    bench.reset()
+    stack.up()
+    counts = bench.counts()
+    patches = counts.get("PATCH /v2/tasks/{task_id}", 0)
+    rows.append(
+        (
+            "up, one task changed: requests",
+            json.dumps(counts, sort_keys=True),
+            "1 PATCH, no other write",
+            _verdict(patches == 1 and _writes(counts) == 1),
+        )
+    )
+    bench.reset()
+    stack.refresh()
+    counts = bench.counts()
+    reads = counts.get("GET /v2/tasks/{task_id}", 0)
+    rows.append(
+        (
+            "refresh: requests",
+            json.dumps(counts, sort_keys=True),
+            f"{n} reads, no lookups",
+            _verdict(reads == n and sum(counts.values()) == n),
+        )
+    )
+    bench.reset()
+    stack.destroy()
+    counts = bench.counts()
+    deletes = counts.get("DELETE /v2/tasks/{task_id}", 0)
+    rows.append(
+        (
+            "destroy: requests",
+            json.dumps(counts, sort_keys=True),
+            f"{n} deletes",
+            _verdict(deletes == n and sum(counts.values()) == n),
+        )
+    )
+    return rows
+
+
+def task_run_calls(bench: Bench, duration: float, poll: float) -> list[Row]:
+    """A TaskRun of duration D polled every P: one trigger, at most D/P + 2 reads."""
+
+    def program() -> None:
+        task = arize_pulumi.Task(
+            "bench-run-task",
+            type="template_evaluation",
+            project="chatbot-prod",
+            evaluators=[{"evaluator": "hallucination"}],
+        )
+        arize_pulumi.TaskRun(
+            "bench-run",
+            task=task.task_id,
+            data_start_time="2026-01-01T00:00:00Z",
+            data_end_time="2026-01-02T00:00:00Z",
+            poll_interval=poll,
+        )
+
+    stack = bench.stack(program)
+    bench.reset()
+    stack.up()
+    counts = bench.counts()
+    stack.destroy()
+    triggers = counts.get("POST /v2/tasks/{task_id}/trigger", 0)
+    reads = counts.get("GET /v2/task-runs/{run_id}", 0)
+    bound = int(duration / poll) + 2
+    return [
+        (
+            f"TaskRun D={duration:g}s P={poll:g}s: requests",
+            f"{triggers} trigger, {reads} run reads",
+            f"1 trigger, <= {bound} reads",
+            _verdict(triggers == 1 and reads <= bound),
+        )
+    ]
+
+
+def engine_ratio(bench: Bench, n: int, repeats: int) -> list[Row]:
+    """Wall time of up, unchanged preview and destroy: Task against the no-op floor."""
+    samples: dict[str, dict[str, list[float]]] = {
+        kind: {"up": [], "preview": [], "destroy": []} for kind in ("task", "noop")
+    }
+    for _ in range(repeats):
+        for kind, program in (("noop", noop_program(n)), ("task", tasks_program(n))):
+            stack = bench.stack(program)
+            samples[kind]["up"].append(timed(stack.up))
+            samples[kind]["preview"].append(timed(stack.preview))
+            samples[kind]["destroy"].append(timed(stack.destroy))
+    targets = {"up": 1.25, "preview": 1.10, "destroy": 1.25}
+    rows: list[Row] = []
+    for operation, target in targets.items():
+        task = statistics.median(samples["task"][operation])
+        noop = statistics.median(samples["noop"][operation])
+        ratio = task / noop
+        rows.append(
+            (
+                f"{operation}, {n} tasks vs {n} no-ops (median of {repeats})",
+                f"{task:.2f}s vs {noop:.2f}s = {ratio:.2f}x",
+                f"<= {target:.2f}x",
+                _verdict(ratio <= target),
+            )
+        )
+    return rows
+
+
+def scale(bench: Bench, sizes: list[int]) -> list[Row]:
+    """Preview (empty stack) and up times for growing N, and the growth per resource."""
+    rows: list[Row] = []
+    measured: list[tuple[int, float, float]] = []
+    for n in sizes:
+        stack = bench.stack(tasks_program(n))
+        preview = timed(stack.preview)
+        up = timed(stack.up)
+        stack.destroy()
+        measured.append((n, preview, up))
+        rows.append((f"scale N={n}", f"preview {preview:.2f}s, up {up:.2f}s", "reported", "-"))
+    (n0, p0, u0), (n1, p1, u1) = measured[0], measured[-1]
+    rows.append(
+        (
+            f"growth per task, N={n0}..{n1}",
+            f"preview {1000 * (p1 - p0) / (n1 - n0):.1f} ms, up {1000 * (u1 - u0) / (n1 - n0):.1f} ms",
+            "reported",
+            "-",
+        )
+    )
+    return rows
+
+
+def _import_time(statement: str, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", statement], check=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def cold_start(runs: int = 15) -> list[Row]:
+    """What importing the providers adds to the provider process's import of pulumi.dynamic."""
+    base = _import_time("import pulumi.dynamic", runs)
+    ours = _import_time(
+        "import pulumi.dynamic, arize_pulumi.resources.task, arize_pulumi.resources.task_run",
+        runs,
+    )
+    first_call = _import_time(
+        "import pulumi.dynamic, arize_pulumi.resources.task, arize_pulumi.tasks.client", runs
+    )
+    added = 1000 * (ours - base)
+    return [
+        (
+            f"provider import on top of pulumi.dynamic (median of {runs})",
+            f"{added:.0f} ms ({1000 * base:.0f} -> {1000 * ours:.0f} ms)",
+            "<= 150 ms",
+            _verdict(added <= 150),
+        ),
+        (
+            "with the HTTP client loaded (first API call)",
+            f"{1000 * (first_call - base):.0f} ms",
+            "reported",
+            "-",
+        ),
+    ]
+
+
+def state_size(bench: Bench, n: int) -> list[Row]:
+    stack = bench.stack(tasks_program(n))
+    stack.up()
+    deployment = stack.export()
+    stack.destroy()
+    tasks = [r for r in deployment["resources"] if r["type"].endswith("arize:Task")]
+    provider_sizes = [len(str(r["outputs"]["__provider"])) for r in tasks]
+    secret = any(isinstance(r["outputs"]["__provider"], dict) for r in tasks)
+    per_task = len(json.dumps(deployment)) / len(tasks)
+    return [
+        (
+            "__provider bytes per resource",
+            f"{max(provider_sizes)} (secret: {secret})",
+            "< 300, not secret",
+            _verdict(max(provider_sizes) < 300 and not secret),
+        ),
+        ("stack export bytes per Task", f"{per_task:.0f}", "reported", "-"),
+    ]
+
+
+def client_overhead(calls: int = 3000) -> list[Row]:
+    """TasksClient.get against a bare httpx GET plus json.loads over the same mock transport."""
+    body = json.dumps(
+        {
+            "id": "T25saW5lVGFzazoxOnFSd1g=",
+            "name": "bench",
+            "type": "TEMPLATE_EVALUATION",
+            "is_continuous": True,
+            "evaluators": [
+                {"evaluator_id": "RXZhbHVhdG9yOjE6YUJjRA==", "evaluator_name": "hallucination"}
+            ],
+            "experiment_ids": [],
+            "created_at": "2026-03-07T10:30:00.000Z",
+            "updated_at": "2026-03-07T10:30:00.000Z",
+            "query_filter": None,
+            "last_run_at": None,
+            "created_by_user_id": None,
+            "project_id": "TW9kZWw6MTphQmNE",
+            "sampling_rate": 0.5,
+        }
+    ).encode()
+
+    def handler(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    transport = httpx.MockTransport(handler)
+    task_id = "T25saW5lVGFzazoxOnFSd1g="
+    client = TasksClient(
+        api_key=API_KEY, base_url="http://arize.invalid", transport=transport, warn_alpha=False
+    )
+    bare = httpx.Client(base_url="http://arize.invalid", transport=transport)
+
+    def ours() -> None:
+        client.get(task_id)
+
+    def baseline() -> None:
+        json.loads(bare.get(f"/v2/tasks/{task_id}").content)
+
+    batches: dict[str, list[float]] = {"ours": [], "bare": []}
+    for _ in range(5):
+        batches["bare"].append(timed(lambda: [baseline() for _ in range(calls)]) / calls)
+        batches["ours"].append(timed(lambda: [ours() for _ in range(calls)]) / calls)
+    ours_us = 1e6 * statistics.median(batches["ours"])
+    bare_us = 1e6 * statistics.median(batches["bare"])
+    ratio = ours_us / bare_us
+    return [
+        (
+            "TasksClient.get vs bare httpx + json.loads",
+            f"{ours_us:.0f} us vs {bare_us:.0f} us = {ratio:.2f}x",
+            "<= 2x",
+            _verdict(ratio <= 2),
+        )
+    ]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+
+
+def render(rows: list[Row]) -> str:
+    lines = ["| figure | measured | target | verdict |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=100, help="tasks per stack (default 100)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per timing (default 3)")
+    parser.add_argument("--sizes", default="10,100,300", help="scale sizes (default 10,100,300)")
+    parser.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+
+    ensure_pulumi()
+    rows: list[Row] = []
+    rows += cold_start()
+    rows += client_overhead()
+    with temporary_dir("arize-bench-") as work:
+        sandbox = start_sandbox("--api-key", API_KEY, "--run-duration", "2")
+        try:
+            bench = Bench(sandbox, work)
+            rows += api_calls(bench, args.n)
+            rows += task_run_calls(bench, duration=2.0, poll=0.5)
+            rows += state_size(bench, 10)
+            rows += engine_ratio(bench, args.n, args.repeats)
+            rows += scale(bench, [int(s) for s in args.sizes.split(",")])
+        finally:
+            sandbox.stop()
+    table = render(rows)
+    print(table)
+    if not args.no_write:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        header = "" if RESULTS.exists() else "# Benchmark results\n\nAppended by `make bench`.\n"
+        with RESULTS.open("a") as results:
+            results.write(f"{header}\n## {stamp}, {machine()}\n\n{table}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
