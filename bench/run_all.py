@@ -25,11 +25,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from stackrun import LocalStack, SandboxProcess, ensure_pulumi, start_sandbox, temporary_dir
-
 import arize_pulumi
 from arize_pulumi.floor import Noop
 from arize_pulumi.tasks.client import TasksClient
+
+from stackrun import LocalStack, SandboxProcess, ensure_pulumi, start_sandbox, temporary_dir
 
 API_KEY = "bench-key"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -252,7 +252,8 @@ def scale(bench: Bench, sizes: list[int]) -> list[Row]:
     rows.append(
         (
             f"growth per task, N={n0}..{n1}",
-            f"preview {1000 * (p1 - p0) / (n1 - n0):.1f} ms, up {1000 * (u1 - u0) / (n1 - n0):.1f} ms",
+            f"preview {1000 * (p1 - p0) / (n1 - n0):.1f} ms, "
+            f"up {1000 * (u1 - u0) / (n1 - n0):.1f} ms",
             "reported",
             "-",
         )
