@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml
+
 from stackrun import REPO, LocalStack, ensure_pulumi, program_from_folder, start_sandbox
 
 DEMO_API_KEY = "demo-key"

@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from stackrun import LocalStack, ensure_pulumi
-
 from tests.sandbox_harness import Sandbox
+
+from stackrun import LocalStack, ensure_pulumi
 
 MakeStack = Callable[..., LocalStack]
 

@@ -1,0 +1,162 @@
+"""TaskRun with the real CLI: gate a deploy on a run, timeouts, refresh, re-runs, parallel waits."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from tests.e2e import programs
+from tests.e2e.conftest import MakeStack
+from tests.sandbox_harness import Sandbox
+
+pytestmark = pytest.mark.e2e
+
+WINDOW = {
+    "data_start_time": "2026-11-01T00:00:00Z",
+    "data_end_time": "2026-11-02T00:00:00Z",
+}
+FAST = {**WINDOW, "poll_interval": 0.2}
+
+
+def runs_of(sandbox: Sandbox, task_id: str) -> list[dict[str, Any]]:
+    response = sandbox.control().get(f"/v2/tasks/{task_id}/runs")
+    response.raise_for_status()
+    return list(response.json()["task_runs"])
+
+
+def test_a_completed_run_is_exported_with_its_counts(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    stack = make_stack(programs.task_with_runs(programs.PROJECT_EVAL, {"nightly": FAST}))
+    stack.up()
+    outputs = stack.outputs()
+    run = outputs["nightly"]
+    assert run["status"] == "COMPLETED"
+    assert run["num_successes"] > 0
+    (server_run,) = runs_of(sandbox, outputs["task_id"])
+    assert server_run["id"] == run["run_id"]
+    assert server_run["status"] == "COMPLETED"
+
+    sandbox.reset_requests()
+    stack.preview(expect_no_changes=True)
+    assert sandbox.total_requests() == 0
+
+
+def test_a_failed_run_fails_up_unless_failure_is_accepted(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    stack = make_stack(programs.tasks({"gated": programs.PROJECT_EVAL}))
+    stack.up()
+    task_id = stack.outputs()["gated.task_id"]
+    sandbox.outcome(task_id, "FAILED", failure_reason="evaluator crashed on span 7")
+
+    stack.program = programs.task_with_runs(programs.PROJECT_EVAL, {"nightly": FAST})
+    with pytest.raises(auto.CommandError) as failed:
+        stack.up()
+    message = str(failed.value)
+    (run,) = runs_of(sandbox, task_id)
+    assert run["status"] == "FAILED"
+    for expected in ("nightly", run["id"], "FAILED", "evaluator crashed on span 7"):
+        assert expected in message
+
+    sandbox.outcome(task_id, "FAILED", failure_reason="still broken")
+    stack.program = programs.task_with_runs(
+        programs.PROJECT_EVAL,
+        {"nightly": {**FAST, "succeed_on": ["COMPLETED", "FAILED"], "triggers": ["again"]}},
+    )
+    stack.up()
+    assert stack.outputs()["nightly"]["status"] == "FAILED"
+    assert stack.outputs()["nightly"]["failure_reason"] == "still broken"
+
+
+def test_a_run_that_never_ends_is_cancelled_at_the_timeout(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    stack = make_stack(programs.tasks({"gated": programs.PROJECT_EVAL}))
+    stack.up()
+    task_id = stack.outputs()["gated.task_id"]
+    sandbox.outcome(task_id, "HANG")
+
+    stack.program = programs.task_with_runs(
+        programs.PROJECT_EVAL, {"nightly": {**WINDOW, "poll_interval": 0.5, "timeout": 3}}
+    )
+    started = time.monotonic()
+    with pytest.raises(auto.CommandError) as failed:
+        stack.up()
+    elapsed = time.monotonic() - started
+    (run,) = runs_of(sandbox, task_id)
+    assert run["status"] == "CANCELLED"
+    assert run["id"] in str(failed.value)
+    assert "cancel" in str(failed.value).lower()
+    # The wait itself ends within timeout plus one poll; the rest is the engine's own start-up.
+    assert elapsed < 3 + 0.5 + 30
+
+
+def test_wait_false_then_refresh_records_the_final_status(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    stack = make_stack(
+        programs.task_with_runs(programs.PROJECT_EVAL, {"nightly": {**WINDOW, "wait": False}})
+    )
+    stack.up()
+    assert stack.outputs()["nightly"]["status"] in {"PENDING", "RUNNING"}
+    time.sleep(1.0)  # the fixture's sandbox finishes runs in 0.3 s
+    stack.refresh()
+    (run,) = stack.resources("pulumi-python:dynamic/arize:TaskRun")
+    assert run["outputs"]["status"] == "COMPLETED"
+    assert run["outputs"]["num_successes"] > 0
+
+
+def test_changing_triggers_reruns_and_wait_settings_do_not(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    stack = make_stack(programs.task_with_runs(programs.PROJECT_EVAL, {"nightly": FAST}))
+    stack.up()
+    task_id = stack.outputs()["task_id"]
+    first = stack.outputs()["nightly"]["run_id"]
+
+    stack.program = programs.task_with_runs(
+        programs.PROJECT_EVAL, {"nightly": {**FAST, "poll_interval": 0.3}}
+    )
+    stack.up()
+    assert stack.outputs()["nightly"]["run_id"] == first
+    assert len(runs_of(sandbox, task_id)) == 1
+
+    stack.program = programs.task_with_runs(
+        programs.PROJECT_EVAL, {"nightly": {**FAST, "triggers": {"prompt_version": "v2"}}}
+    )
+    stack.up()
+    assert stack.outputs()["nightly"]["run_id"] != first
+    assert len(runs_of(sandbox, task_id)) == 2
+
+    stack.program = programs.task_with_runs(
+        programs.PROJECT_EVAL,
+        {"nightly": {**FAST, "triggers": {"prompt_version": "v2"}, "max_spans": 500}},
+    )
+    stack.up()
+    assert len(runs_of(sandbox, task_id)) == 3
+
+
+def test_eight_runs_in_one_program_all_finish(make_stack: MakeStack, sandbox: Sandbox) -> None:
+    """Eight waits share the provider's four worker threads; all of them complete."""
+
+    def program() -> None:
+        import pulumi
+
+        import arize_pulumi
+
+        for index in range(8):
+            task = arize_pulumi.Task(f"eval-{index}", **programs.PROJECT_EVAL)
+            run = arize_pulumi.TaskRun(f"run-{index}", task=task.task_id, **FAST)
+            pulumi.export(f"run-{index}", run.status)
+
+    stack = make_stack(program)
+    started = time.monotonic()
+    stack.up()
+    elapsed = time.monotonic() - started
+    outputs = stack.outputs()
+    assert [outputs[f"run-{index}"] for index in range(8)] == ["COMPLETED"] * 8
+    print(f"eight TaskRuns of 0.3 s each: up took {elapsed:.1f} s")
