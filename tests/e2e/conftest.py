@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from tests.sandbox_harness import Sandbox
+from tests.sandbox_harness import Sandbox, start_sandbox
 
 from stackrun import LocalStack, ensure_pulumi
 
@@ -21,6 +22,16 @@ MakeStack = Callable[..., LocalStack]
 def pulumi_bin() -> Path:
     """The CLI built or found by scripts/ensure-pulumi; a failure here fails the run loudly."""
     return ensure_pulumi()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """A fresh sandbox whose API key is distinctive, so a leak of it anywhere is detectable."""
+    server = start_sandbox(api_key=f"arize-e2e-{secrets.token_hex(16)}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

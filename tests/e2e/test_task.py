@@ -261,15 +261,14 @@ def test_adopt_takes_over_an_existing_task(make_stack: MakeStack, sandbox: Sandb
 def test_destroy_removes_everything_and_state_holds_no_key(
     make_stack: MakeStack, sandbox: Sandbox
 ) -> None:
-    key = "k3y-" + "x" * 24
+    key = sandbox.api_key
     stack = make_stack(
         programs.tasks(
             {
                 "project-eval": programs.PROJECT_EVAL,
                 "dataset-eval": programs.DATASET_EVAL,
             }
-        ),
-        api_key=key,
+        )
     )
     stack.up()
     stack.refresh()
