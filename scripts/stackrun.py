@@ -9,6 +9,7 @@ not serve. State lives in a local ``file://`` backend with a passphrase secrets 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import runpy
@@ -149,8 +150,25 @@ class LocalStack:
         return {key: value.value for key, value in self.stack.outputs().items()}
 
     def export(self) -> dict[str, Any]:
-        deployment = self.stack.export_stack()
-        return dict(deployment.deployment or {})
+        """`pulumi stack export`, as a person runs it: secrets stay encrypted."""
+        env = {**os.environ, **self.stack.workspace.env_vars}
+        result = subprocess.run(
+            ["pulumi", "stack", "export", "--stack", self.stack_name],
+            cwd=self.work_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        deployment = json.loads(result.stdout).get("deployment") or {}
+        return dict(deployment)
+
+    def state_text(self) -> str:
+        """Every file of the local backend, for checks that nothing leaked into state."""
+        root = self.work_dir / "state"
+        return "".join(
+            path.read_text(errors="replace") for path in sorted(root.rglob("*")) if path.is_file()
+        )
 
     def resources(self, type_token: str | None = None) -> list[dict[str, Any]]:
         found = self.export().get("resources") or []

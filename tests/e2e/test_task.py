@@ -274,6 +274,7 @@ def test_destroy_removes_everything_and_state_holds_no_key(
     stack.refresh()
     exported = json.dumps(stack.export())
     assert key not in exported
+    assert key not in stack.state_text()
     assert key not in "".join(stack.output)
     for resource in stack.resources("pulumi-python:dynamic/arize:Task"):
         provider = resource["outputs"]["__provider"]
