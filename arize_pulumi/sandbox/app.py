@@ -1,0 +1,87 @@
+"""The FastAPI application factory of the sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
+
+from arize_pulumi.tasks.models import Problem
+
+from .deps import Settings
+from .problems import PROBLEM_MEDIA_TYPE, install_handlers
+from .routers import control, lookups, runs, tasks
+from .routers.common import BODY_VARIANTS
+from .seed import DEFAULT_SEED, Seed
+from .service import SandboxService
+from .store import Store
+from .traffic import Traffic, TrafficMiddleware
+
+DESCRIPTION = """An Arize-compatible local server for the tasks API v2 (tasks, task runs and
+the lookups they need), for demos, tests and CI previews. Not Arize."""
+
+
+class SandboxAPI(FastAPI):
+    """FastAPI with an OpenAPI document that says what the sandbox really answers."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            schema = get_openapi(
+                title=self.title,
+                version=self.version,
+                description=self.description,
+                routes=self.routes,
+            )
+            _add_schemas(schema, [Problem, *BODY_VARIANTS])
+            _problem_media_type(schema)
+            self.openapi_schema = schema
+        return self.openapi_schema
+
+
+def _add_schemas(schema: dict[str, Any], models: list[Any]) -> None:
+    """Add component schemas for models that routes reference by hand."""
+    _, definitions = models_json_schema(
+        [(model, "validation") for model in models],
+        ref_template="#/components/schemas/{model}",
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in definitions.get("$defs", {}).items():
+        components.setdefault(name, definition)
+
+
+def _problem_media_type(schema: dict[str, Any]) -> None:
+    """Error answers are ``application/problem+json``, not the route's JSON media type."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                if str(status)[0] in "45":
+                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+
+
+def create_app(settings: Settings, seed: Seed | None = None, store: Store | None = None) -> FastAPI:
+    """Build the app on a store (``settings.db`` unless given), seeded idempotently."""
+    store = store or Store(settings.db)
+    service = SandboxService(store, run_duration=settings.run_duration)
+    service.seed(seed if seed is not None else DEFAULT_SEED)
+    traffic = Traffic()
+    app = SandboxAPI(
+        title="Arize AX API v2 (sandbox)",
+        version="2.0.0-sandbox",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.service = service
+    app.state.traffic = traffic
+    install_handlers(app)
+    api_routers = [tasks.router, runs.router, lookups.router]
+    for router in [*api_routers, control.router]:
+        app.include_router(router)
+    api_routes = [route for router in api_routers for route in router.routes]
+    app.add_middleware(TrafficMiddleware, traffic=traffic, routes=api_routes)
+    return app

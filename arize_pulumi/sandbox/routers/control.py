@@ -1,0 +1,86 @@
+"""``/_sandbox``: seed data, out-of-band deletes, scripted outcomes, faults, request counts.
+
+Outside the Arize API: not in ``/openapi.json``, not counted, never faulted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..deps import ServiceDep, TrafficDep, require_api_key
+from ..seed import Seed, SeedResult
+from ..traffic import FaultSpec, RequestCounts
+
+router = APIRouter(prefix="/_sandbox", tags=["sandbox control"], include_in_schema=False)
+authed = [Depends(require_api_key)]
+
+
+class Outcome(BaseModel):
+    """How the next run of a task ends; ``HANG`` runs until cancelled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: str
+    status: Literal["COMPLETED", "FAILED", "CANCELLED", "HANG"]
+    failure_reason: str | None = None
+    duration: float | None = Field(default=None, gt=0)
+
+
+class Health(BaseModel):
+    status: str = "ok"
+
+
+@router.get("/health")
+def health() -> Health:
+    return Health()
+
+
+@router.post("/seed", dependencies=authed)
+def seed(body: Seed, service: ServiceDep) -> SeedResult:
+    """Add entities (idempotent by name); returns them with IDs in the seed's shape."""
+    return service.seed(body)
+
+
+@router.get("/seed", dependencies=authed)
+def seeded(service: ServiceDep) -> SeedResult:
+    """Every space and what it holds, with IDs."""
+    return service.world()
+
+
+@router.delete("/entities/{kind}/{entity_id}", status_code=204, dependencies=authed)
+def delete_entity(kind: str, entity_id: str, service: ServiceDep) -> Response:
+    """Delete a space, project, dataset, evaluator, ... behind the API's back (drift)."""
+    service.delete_entity(kind, entity_id)
+    return Response(status_code=204)
+
+
+@router.post("/outcomes", dependencies=authed)
+def set_outcome(body: Outcome, service: ServiceDep) -> Outcome:
+    service.set_outcome(body.task_id, body.status, body.failure_reason, body.duration)
+    return body
+
+
+@router.post("/faults", dependencies=authed)
+def set_faults(body: FaultSpec, traffic: TrafficDep) -> FaultSpec:
+    traffic.set_faults(body)
+    return body
+
+
+@router.delete("/faults", status_code=204, dependencies=authed)
+def clear_faults(traffic: TrafficDep) -> Response:
+    traffic.clear_faults()
+    return Response(status_code=204)
+
+
+@router.get("/requests", dependencies=authed)
+def request_counts(traffic: TrafficDep) -> RequestCounts:
+    return traffic.snapshot()
+
+
+@router.delete("/requests", status_code=204, dependencies=authed)
+def reset_request_counts(traffic: TrafficDep) -> Response:
+    traffic.reset()
+    return Response(status_code=204)

@@ -1,0 +1,110 @@
+"""``/v2/tasks``: list, create, get, update and delete tasks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from arize_pulumi.tasks.models import (
+    CreateEvaluationTaskRequest,
+    CreateRunExperimentTaskRequest,
+    Task,
+    TaskList,
+    TaskType,
+    UpdateEvaluationTaskRequest,
+    UpdateRunExperimentTaskRequest,
+)
+
+from ..deps import (
+    Cursor,
+    JsonBody,
+    Limit,
+    NameFilter,
+    ServiceDep,
+    SpaceIdFilter,
+    SpaceNameFilter,
+)
+from ..paging import DEFAULT_LIMIT
+from ..problems import problem_responses
+from .common import API_DEPENDENCIES, API_RESPONSES, list_response, variant_body
+
+router = APIRouter(
+    prefix="/v2/tasks", tags=["tasks"], dependencies=API_DEPENDENCIES, responses=API_RESPONSES
+)
+
+
+@router.get("", response_model=TaskList, responses=problem_responses(404), operation_id="listTasks")
+def list_tasks(
+    service: ServiceDep,
+    space_id: SpaceIdFilter = None,
+    space_name: SpaceNameFilter = None,
+    name: NameFilter = None,
+    project_id: Annotated[str | None, Query(description="Only tasks on this project")] = None,
+    dataset_id: Annotated[str | None, Query(description="Only tasks on this dataset")] = None,
+    type: Annotated[TaskType | None, Query(description="Only tasks of this type")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> JSONResponse:
+    """Tasks, oldest first; 404 when the space, project or dataset scoped to does not exist."""
+    return list_response(
+        service.list_tasks(
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            project_id=project_id,
+            dataset_id=dataset_id,
+            task_type=type,
+            limit=limit,
+            cursor=cursor,
+        )
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Task,
+    responses=problem_responses(404, 409, 422),
+    operation_id="createTask",
+    openapi_extra=variant_body(
+        CreateEvaluationTaskRequest, CreateRunExperimentTaskRequest, required=True
+    ),
+)
+def create_task(body: JsonBody, service: ServiceDep) -> Task:
+    """Create an evaluation or run-experiment task; names are unique within a space."""
+    return service.create_task(body)
+
+
+@router.get(
+    "/{task_id}", response_model=Task, responses=problem_responses(404), operation_id="getTask"
+)
+def get_task(task_id: str, service: ServiceDep) -> Task:
+    return service.get_task(task_id)
+
+
+@router.patch(
+    "/{task_id}",
+    response_model=Task,
+    responses=problem_responses(404, 409, 422),
+    operation_id="updateTask",
+    openapi_extra=variant_body(
+        UpdateEvaluationTaskRequest, UpdateRunExperimentTaskRequest, required=True
+    ),
+)
+def update_task(task_id: str, body: JsonBody, service: ServiceDep) -> Task:
+    """Update the fields of the stored task's type; the body model depends on that type."""
+    return service.update_task(task_id, body)
+
+
+@router.delete(
+    "/{task_id}",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(404),
+    operation_id="deleteTask",
+)
+def delete_task(task_id: str, service: ServiceDep) -> Response:
+    service.delete_task(task_id)
+    return Response(status_code=204)

@@ -1,0 +1,178 @@
+"""Request counting, fault injection and the access log, as one ASGI middleware.
+
+Counts and faults apply to the Arize API (``/v2``) only, never to ``/_sandbox`` control
+calls, so a test can inject faults and still read counts and reset state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .problems import PROBLEM_MEDIA_TYPE, problem_body
+
+API_PREFIX = "/v2/"
+
+logger = logging.getLogger("arize_pulumi.sandbox")
+
+
+class FaultSpec(BaseModel):
+    """The body of ``POST /_sandbox/faults``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rate: float = Field(default=0.0, ge=0, le=1)
+    statuses: list[Annotated[int, Field(ge=400, le=599)]] = Field(
+        default_factory=lambda: [503], min_length=1
+    )
+    latency_ms: int = Field(default=0, ge=0, le=60_000)
+    retry_after: int = Field(default=1, ge=0)
+    phase: Literal["before", "after"] = "before"
+    seed: int | None = None
+    methods: list[str] | None = None
+    paths: list[str] | None = None
+
+    def applies_to(self, method: str, path: str) -> bool:
+        if self.methods is not None and method.upper() not in {m.upper() for m in self.methods}:
+            return False
+        return self.paths is None or any(path.startswith(prefix) for prefix in self.paths)
+
+
+class RequestCounts(BaseModel):
+    """The body of ``GET /_sandbox/requests``."""
+
+    total: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with one API request: wait, then maybe answer with a fault."""
+
+    latency: float = 0.0
+    status: int | None = None
+    phase: str = "before"
+    retry_after: int = 1
+
+
+class Traffic:
+    """Thread-safe request counts and the fault configuration."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+        self._faults: FaultSpec | None = None
+        self._random = random.Random()
+
+    def snapshot(self) -> RequestCounts:
+        with self._lock:
+            return RequestCounts(total=sum(self._counts.values()), counts=dict(self._counts))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    def set_faults(self, spec: FaultSpec) -> None:
+        with self._lock:
+            self._faults = spec if spec.rate > 0 or spec.latency_ms > 0 else None
+            self._random = random.Random(spec.seed)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults = None
+
+    def admit(self, key: str, method: str, path: str) -> Plan:
+        """Count one API request and decide its fate, atomically."""
+        with self._lock:
+            self._counts[key] += 1
+            spec = self._faults
+            if spec is None or not spec.applies_to(method, path):
+                return Plan()
+            status = None
+            if spec.rate > 0 and self._random.random() < spec.rate:
+                status = self._random.choice(spec.statuses)
+            return Plan(spec.latency_ms / 1000, status, spec.phase, spec.retry_after)
+
+
+def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    """The path template of the route a request is for (``/v2/tasks/{task_id}``)."""
+    partial: str | None = None
+    for route in routes:
+        if not isinstance(route, Route):
+            continue
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return route.path
+        if match is Match.PARTIAL and partial is None:
+            partial = route.path
+    return partial or str(scope["path"])
+
+
+class TrafficMiddleware:
+    """Counts and faults ``/v2`` requests; logs one line per request (never a header)."""
+
+    def __init__(self, app: ASGIApp, traffic: Traffic, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.traffic = traffic
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        method, path = str(scope["method"]), str(scope["path"])
+        status = 0
+
+        async def send_logged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        plan = Plan()
+        if path.startswith(API_PREFIX):
+            key = f"{method} {route_template(self.routes, scope)}"
+            plan = self.traffic.admit(key, method, path)
+        if plan.latency:
+            await asyncio.sleep(plan.latency)
+        if plan.status is None:
+            await self.app(scope, receive, send_logged)
+        else:
+            if plan.phase == "after":
+                await self.app(scope, receive, _discard)
+            await _send_fault(send_logged, plan, path)
+        elapsed = (time.perf_counter() - started) * 1000
+        fault = " (injected)" if plan.status is not None else ""
+        logger.info("%s %s %d %.1fms%s", method, path, status, elapsed, fault)
+
+
+async def _discard(message: Message) -> None:
+    """Swallow the real answer of a request whose fault comes after the change."""
+
+
+async def _send_fault(send: Send, plan: Plan, path: str) -> None:
+    assert plan.status is not None
+    detail = "fault injected by the sandbox"
+    if plan.phase == "after":
+        detail += " after the request was processed"
+    body = problem_body(plan.status, detail, path)
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if plan.status in (429, 503):
+        headers.append((b"retry-after", str(plan.retry_after).encode()))
+    await send({"type": "http.response.start", "status": plan.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,371 @@
+"""One pooled ``httpx.Client`` with auth, retries, error mapping and redaction.
+
+Every request of a :class:`~arize_pulumi.tasks.client.TasksClient` goes through
+:meth:`Transport.request`. Whether a failure may be retried depends on what the request does:
+reads are retried on 429, 5xx and network errors; idempotent writes on 429, 502-504 and
+network errors; a request that is not safe to repeat is resent only after ``recover`` has
+checked that an earlier attempt whose outcome is unknown did not land.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from importlib import metadata
+from types import FrameType
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from arize_pulumi.tasks.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ArizeAlphaWarning,
+    RateLimitError,
+    UnexpectedResponseError,
+    error_class_for,
+    reason_phrase,
+)
+from arize_pulumi.tasks.models import LENIENT, Problem
+from arize_pulumi.tasks.retry import RetryBudget, RetryPolicy, parse_retry_after
+
+logger = logging.getLogger("arize_pulumi.tasks")
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+READ_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""A GET changes nothing, so even a 500 is worth another try."""
+
+WRITE_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+"""PATCH, DELETE and cancel give the same result when repeated; a 500 is likely a real bug."""
+
+UNSAFE_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""Create and trigger: retried only through a ``recover`` check, so every 5xx qualifies."""
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_alpha_lock = threading.Lock()
+_alpha_warned = False
+
+
+def _package_version() -> str:
+    try:
+        return metadata.version("arize-pulumi")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+USER_AGENT = f"arize-pulumi/{_package_version()} httpx/{httpx.__version__}"
+
+
+def warn_alpha_once() -> None:
+    """Say once per process that the task endpoints are beta, as Arize's Go SDK does."""
+    global _alpha_warned
+    with _alpha_lock:
+        if _alpha_warned:
+            return
+        _alpha_warned = True
+    warnings.warn(
+        "Arize marks the tasks API as beta: its endpoints and fields may change. "
+        "Pass warn_alpha=False to TasksClient to silence this notice.",
+        ArizeAlphaWarning,
+        stacklevel=_caller_stacklevel(),
+    )
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside this package."""
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+class Secret:
+    """Holds the API key so that no ``repr``, ``vars`` dump or debugger view shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def redact(self, text: str) -> str:
+        return text.replace(self._value, "***") if self._value else text
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("an API key is not picklable; read it from config where it is needed")
+
+
+class Transport:
+    """Sends requests with the bearer key, retries within a budget, maps errors."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str,
+        timeout: float,
+        policy: RetryPolicy,
+        transport: httpx.BaseTransport | None,
+        warn_alpha: bool,
+    ) -> None:
+        self._key = Secret(api_key)
+        self.policy = policy
+        self._warn_alpha = warn_alpha
+        self._http = httpx.Client(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+
+    @property
+    def _retries(self) -> bool:
+        """Whether the policy retries at all (an error then says the budget ran out)."""
+        return self.policy.max_attempts > 1
+
+    def close(self) -> None:
+        self._http.close()
+
+    def budget(self) -> RetryBudget:
+        """A fresh budget for one client call; sub-requests of the call share it."""
+        return RetryBudget(self.policy)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        budget: RetryBudget,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        retry_statuses: frozenset[int] = READ_RETRY_STATUSES,
+        landed_status: int | None = None,
+        unknown_note: str | None = None,
+    ) -> httpx.Response:
+        """Send until success or a final error; see :meth:`request_or_recover`."""
+        result: httpx.Response | None = self.request_or_recover(
+            method,
+            path,
+            budget=budget,
+            params=params,
+            body=body,
+            retry_statuses=retry_statuses,
+            recover=None,
+            landed_status=landed_status,
+            unknown_note=unknown_note,
+        )
+        assert result is not None
+        return result
+
+    def request_or_recover(
+        self,
+        method: str,
+        path: str,
+        *,
+        budget: RetryBudget,
+        recover: Callable[[], T | None] | None,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        retry_statuses: frozenset[int] = UNSAFE_RETRY_STATUSES,
+        landed_status: int | None = None,
+        unknown_note: str | None = None,
+    ) -> httpx.Response | T:
+        """Send until success, a final error, or ``recover`` finds what an earlier try made.
+
+        Once an attempt's outcome is unknown (a 5xx or a dropped connection after sending),
+        ``recover`` runs before every resend; a non-``None`` result is returned instead of
+        sending again. A ``landed_status`` answer after an earlier attempt reached the server
+        may be that attempt's doing (even a 429 may come from a proxy after the server
+        acted), so ``recover`` runs then too; without ``recover`` that answer counts as
+        success (a retried DELETE that finds the task gone).
+        """
+        if self._warn_alpha:
+            warn_alpha_once()
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        unknown = False
+        reached = False
+        while True:
+            if unknown and recover is not None:
+                found = recover()
+                if found is not None:
+                    return found
+            budget.attempts[(method, path)] += 1
+            attempt = budget.attempts[(method, path)]
+            request = self._http.build_request(
+                method,
+                path,
+                params=query,
+                json=body,
+                headers={"Authorization": f"Bearer {self._key.reveal()}"},
+            )
+            started = time.monotonic()
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                unknown = unknown or not isinstance(exc, _NOT_SENT)
+                reached = reached or unknown
+                retryable = isinstance(exc, _RETRYABLE)
+                delay = budget.next_delay(rate_limited=False) if retryable else None
+                reason = self._key.redact(f"{type(exc).__name__}: {exc}")
+                logger.debug(
+                    "%s %s -> %s (attempt %d, %.3fs)",
+                    method,
+                    self._key.redact(path),
+                    reason,
+                    attempt,
+                    time.monotonic() - started,
+                )
+                if delay is None:
+                    raise self._connection_error(
+                        exc,
+                        reason,
+                        method,
+                        path,
+                        budget,
+                        retryable and self._retries,
+                        unknown,
+                        unknown_note,
+                    ) from None
+                self._log_retry(method, path, reason, attempt, delay)
+                budget.sleep(delay)
+                continue
+            status = response.status_code
+            logger.debug(
+                "%s %s -> %d (attempt %d, %.3fs)",
+                method,
+                self._key.redact(path),
+                status,
+                attempt,
+                time.monotonic() - started,
+            )
+            if response.is_success:
+                return response
+            if reached and status == landed_status:
+                if recover is None:
+                    return response
+                found = recover()
+                if found is not None:
+                    return found
+                raise self._api_error(response, method, path, budget)
+            if status == 429:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                delay = budget.next_delay(rate_limited=True, retry_after=retry_after)
+            elif status in retry_statuses:
+                unknown = unknown or status >= 500
+                delay = budget.next_delay(rate_limited=False)
+            else:
+                raise self._api_error(response, method, path, budget)
+            if delay is None:
+                note = unknown_note if unknown else None
+                raise self._api_error(
+                    response, method, path, budget, exhausted=self._retries, note=note
+                )
+            self._log_retry(method, path, str(status), attempt, delay)
+            budget.sleep(delay)
+            reached = True
+
+    def parse(self, model: type[M], response: httpx.Response) -> M:
+        """Read a success body tolerantly (unknown keys ignored, enums in either casing)."""
+        method, path = response.request.method, response.request.url.path
+        try:
+            return model.model_validate(response.json(), context=LENIENT)
+        except ValueError as exc:
+            reason = str(exc) if isinstance(exc, ValidationError) else "not JSON"
+            raise UnexpectedResponseError(
+                method, path, response.status_code, self._key.redact(reason)
+            ) from None
+
+    def _log_retry(self, method: str, path: str, reason: str, attempt: int, delay: float) -> None:
+        logger.debug(
+            "retrying %s %s after %s in %.2fs (attempt %d done)",
+            method,
+            self._key.redact(path),
+            reason,
+            delay,
+            attempt,
+        )
+
+    def _connection_error(
+        self,
+        exc: httpx.TransportError,
+        reason: str,
+        method: str,
+        path: str,
+        budget: RetryBudget,
+        exhausted: bool,
+        unknown: bool,
+        unknown_note: str | None,
+    ) -> APIConnectionError:
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        return cls(
+            reason,
+            method,
+            path,
+            attempts=budget.attempts[(method, path)],
+            elapsed=budget.elapsed(),
+            retries_exhausted=exhausted,
+            note=unknown_note if unknown else None,
+        )
+
+    def _api_error(
+        self,
+        response: httpx.Response,
+        method: str,
+        path: str,
+        budget: RetryBudget,
+        *,
+        exhausted: bool = False,
+        note: str | None = None,
+    ) -> APIError:
+        status = response.status_code
+        text = self._key.redact(response.text)
+        body: object = text
+        title = reason_phrase(status)
+        detail: str | None = None
+        try:
+            data = json.loads(text) if text else None
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            body = data
+            try:
+                problem = Problem.model_validate(data)
+            except ValidationError:
+                pass
+            else:
+                title, detail = problem.title, problem.detail
+        common: dict[str, Any] = {
+            "attempts": budget.attempts[(method, path)],
+            "elapsed": budget.elapsed(),
+            "retries_exhausted": exhausted,
+            "note": note,
+        }
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            return RateLimitError(
+                status, title, detail, body, method, path, retry_after=retry_after, **common
+            )
+        return error_class_for(status)(status, title, detail, body, method, path, **common)

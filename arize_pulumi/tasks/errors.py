@@ -1,0 +1,317 @@
+"""The errors the tasks client raises, all under :class:`ArizeError`.
+
+Server answers map by status onto :class:`APIError` subclasses (as the openai and stripe
+clients do), so callers catch ``NotFoundError`` or ``ConflictError`` rather than compare
+numbers. Problems found before any request (a bad argument, a missing key, an unknown name)
+have their own classes that name the argument or the name. No message, ``str`` or ``repr``
+carries the API key: the client redacts it before an error is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arize_pulumi.tasks.models import TaskRun
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AmbiguousNameError",
+    "ArizeAlphaWarning",
+    "ArizeError",
+    "BadRequestError",
+    "ConflictError",
+    "ForbiddenError",
+    "InvalidArgumentError",
+    "MissingAPIKeyError",
+    "NameNotFoundError",
+    "NoUpdateFieldsError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "UnauthorizedError",
+    "UnexpectedResponseError",
+    "UnprocessableEntityError",
+    "WaitTimeoutError",
+    "error_class_for",
+]
+
+
+class ArizeAlphaWarning(FutureWarning):
+    """Arize marks the task endpoints beta: their shape may change under the client."""
+
+
+class ArizeError(Exception):
+    """Base class of every error this package raises, so one ``except`` catches them all."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+def _retry_summary(attempts: int, elapsed: float, note: str | None) -> str:
+    plural = "" if attempts == 1 else "s"
+    text = f"gave up after {attempts} attempt{plural} in {elapsed:.1f}s; "
+    return text + (note or "re-running is safe")
+
+
+class APIError(ArizeError):
+    """The server answered with an error status; subclasses are keyed by that status.
+
+    ``attempts`` counts the tries of this request; ``retries_exhausted`` says the retry budget
+    ran out (the message then says how many attempts were made and whether re-running is safe).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None,
+        body: object,
+        method: str,
+        path: str,
+        *,
+        attempts: int = 1,
+        elapsed: float = 0.0,
+        retries_exhausted: bool = False,
+        note: str | None = None,
+    ) -> None:
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.body = body
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+        self.elapsed = elapsed
+        self.retries_exhausted = retries_exhausted
+        text = f"{method} {path} failed ({status} {title})"
+        if detail:
+            text += f": {detail}"
+        if retries_exhausted:
+            text += f" [{_retry_summary(attempts, elapsed, note)}]"
+        super().__init__(text)
+
+    @property
+    def message(self) -> str:
+        """What to show a person: the problem's ``detail``, else its ``title``."""
+        return self.detail or self.title
+
+
+class BadRequestError(APIError):
+    """400: the server refused the request's shape or values."""
+
+
+class UnauthorizedError(APIError):
+    """401: the API key is missing, malformed or not valid."""
+
+
+class ForbiddenError(APIError):
+    """403: the key is valid but may not touch this space or task."""
+
+
+class NotFoundError(APIError):
+    """404: the task, run, or the space/project/dataset a list is scoped to does not exist."""
+
+
+class ConflictError(APIError):
+    """409: a task of that name exists, or the task already has a run in progress."""
+
+
+class UnprocessableEntityError(APIError):
+    """422: well-formed but not acceptable (e.g. an evaluator version of another evaluator)."""
+
+
+class RateLimitError(APIError):
+    """429: slow down; ``retry_after`` is the server's ``Retry-After`` in seconds, if sent."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None,
+        body: object,
+        method: str,
+        path: str,
+        *,
+        retry_after: float | None = None,
+        attempts: int = 1,
+        elapsed: float = 0.0,
+        retries_exhausted: bool = False,
+        note: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            status,
+            title,
+            detail,
+            body,
+            method,
+            path,
+            attempts=attempts,
+            elapsed=elapsed,
+            retries_exhausted=retries_exhausted,
+            note=note,
+        )
+
+
+class ServerError(APIError):
+    """5xx: the server failed; for a create or trigger the outcome may be unknown."""
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status: int) -> type[APIError]:
+    """The :class:`APIError` subclass that stands for ``status``."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, APIError)
+
+
+def reason_phrase(status: int) -> str:
+    """The HTTP reason phrase of ``status``, for answers without a problem body."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class NameNotFoundError(NotFoundError):
+    """No object of that exact name exists where it was looked up.
+
+    A :class:`NotFoundError`, so code that treats a missing task as gone handles a task named
+    by a name that does not exist the same way. ``seen`` lists the near names the server
+    returned, which is usually enough to spot a typo or a casing difference.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        seen: Sequence[str] = (),
+        *,
+        scope: str | None = None,
+        path: str = "",
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.seen = list(seen)
+        self.scope = scope
+        where = f" in {scope}" if scope else ""
+        detail = f"no {kind} named {name!r}{where} (names match exactly, case included)"
+        if self.seen:
+            shown = ", ".join(repr(s) for s in self.seen[:10])
+            more = f" and {len(self.seen) - 10} more" if len(self.seen) > 10 else ""
+            detail += f"; similar names: {shown}{more}"
+        super().__init__(404, "Resource not found", detail, None, "GET", path)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AmbiguousNameError(ArizeError):
+    """More than one object has that exact name; ``candidates`` holds their IDs."""
+
+    def __init__(
+        self, kind: str, name: str, candidates: Sequence[str], *, scope: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.candidates = list(candidates)
+        self.scope = scope
+        where = f" in {scope}" if scope else ""
+        super().__init__(
+            f"{len(self.candidates)} {kind}s are named {name!r}{where}: "
+            f"{', '.join(self.candidates)}; pass an ID instead"
+        )
+
+
+class APIConnectionError(ArizeError):
+    """The request never got an answer (refused, reset, DNS) within the retry budget."""
+
+    def __init__(
+        self,
+        message: str,
+        method: str,
+        path: str,
+        *,
+        attempts: int = 1,
+        elapsed: float = 0.0,
+        retries_exhausted: bool = False,
+        note: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+        self.elapsed = elapsed
+        self.retries_exhausted = retries_exhausted
+        text = f"{method} {path} failed: {message}"
+        if retries_exhausted:
+            text += f" [{_retry_summary(attempts, elapsed, note)}]"
+        super().__init__(text)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read or write) within the retry budget."""
+
+
+class UnexpectedResponseError(ArizeError):
+    """A success status whose body is not the documented object: a server/client mismatch."""
+
+    def __init__(self, method: str, path: str, status: int, reason: str) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.reason = reason
+        super().__init__(f"{method} {path} answered {status} with an unexpected body: {reason}")
+
+
+class InvalidArgumentError(ArizeError, ValueError):
+    """An argument the server would refuse, caught before any request; ``field`` names it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}" if field else reason)
+
+
+class NoUpdateFieldsError(InvalidArgumentError):
+    """``update`` was called without any field to change (the API refuses an empty PATCH)."""
+
+    def __init__(self, reason: str = "no fields to update; pass at least one field") -> None:
+        super().__init__("update", reason)
+
+
+class MissingAPIKeyError(ArizeError):
+    """No API key was given and ``ARIZE_API_KEY`` is not set."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "no Arize API key: pass api_key= to TasksClient or set the ARIZE_API_KEY "
+            "environment variable"
+        )
+
+
+class WaitTimeoutError(ArizeError):
+    """A run was not finished when ``wait_for_run`` gave up; ``run`` is the last state seen."""
+
+    def __init__(self, run: TaskRun, timeout: float) -> None:
+        self.run = run
+        self.timeout = timeout
+        super().__init__(
+            f"task run {run.id} is still {run.status.value} after {timeout:g}s "
+            f"({run.num_successes} succeeded, {run.num_errors} errors, "
+            f"{run.num_skipped} skipped)"
+        )

@@ -1,0 +1,337 @@
+"""Name lookups, paged and cached per client.
+
+The API has only substring filters, so a name is resolved by listing what the server matches
+and keeping the exact, case-sensitive hits: none is :class:`NameNotFoundError` (listing the
+near names seen), more than one is :class:`AmbiguousNameError`. Spaces, projects, datasets,
+evaluators and experiments do not change during one ``pulumi up``, so each answer is cached
+for the client's lifetime, and concurrent askers of the same name share one request
+(single-flight). Tasks are never cached: programs create and rename them.
+
+A space given by name is resolved to its ID first, and list calls then filter by
+``space_id``: ``space_name`` is a substring filter on the server, which would mix in the
+projects of ``demo-space-2`` when asking about ``demo-space``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from arize_pulumi.tasks._transport import Transport
+from arize_pulumi.tasks.errors import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    NameNotFoundError,
+    UnexpectedResponseError,
+)
+from arize_pulumi.tasks.ids import is_id
+from arize_pulumi.tasks.models import (
+    DatasetList,
+    Evaluator,
+    EvaluatorList,
+    ExperimentList,
+    Pagination,
+    ProjectList,
+    SpaceList,
+)
+from arize_pulumi.tasks.retry import RetryBudget
+
+__all__ = [
+    "PAGE_LIMIT",
+    "Resolver",
+    "SingleFlightCache",
+    "exact_match",
+    "iter_pages",
+    "space_required",
+]
+
+PAGE_LIMIT = 100
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+L = TypeVar("L", bound=BaseModel)
+X = TypeVar("X")
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+
+class SingleFlightCache(Generic[K, V]):
+    """A thread-safe memo where concurrent misses on one key run ``compute`` once.
+
+    Failures are not cached: every thread that waited gets the same error, and the next call
+    tries again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[K, V] = {}
+        self._pending: dict[K, Future[V]] = {}
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            future = self._pending.get(key)
+            owner = future is None
+            if future is None:
+                future = Future()
+                self._pending[key] = future
+        if not owner:
+            return future.result()
+        try:
+            value = compute()
+        except BaseException as exc:
+            with self._lock:
+                del self._pending[key]
+            future.set_exception(exc)
+            raise
+        with self._lock:
+            self._values[key] = value
+            del self._pending[key]
+        future.set_result(value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+def iter_pages(
+    transport: Transport,
+    path: str,
+    params: Mapping[str, Any],
+    model: type[L],
+    items: Callable[[L], tuple[Sequence[X], Pagination]],
+    budget: RetryBudget | None,
+    *,
+    page_size: int = PAGE_LIMIT,
+) -> Iterator[X]:
+    """Every item of a paged list, following ``next_cursor`` while ``has_more``.
+
+    Pages share ``budget`` when given (a lookup inside one call); with ``None`` each page
+    gets its own, so a slow consumer of a long iteration does not use up the retry time.
+    """
+    cursor: str | None = None
+    while True:
+        response = transport.request(
+            "GET",
+            path,
+            params={**params, "limit": page_size, "cursor": cursor},
+            budget=budget or transport.budget(),
+        )
+        found, pagination = items(transport.parse(model, response))
+        yield from found
+        if not pagination.has_more or not pagination.next_cursor:
+            return
+        if pagination.next_cursor == cursor:
+            raise UnexpectedResponseError("GET", path, 200, "the same cursor came back twice")
+        cursor = pagination.next_cursor
+
+
+def exact_match(
+    kind: str, name: str, candidates: Iterator[N], *, scope: str | None, path: str
+) -> N:
+    """The one candidate named exactly ``name``; else not-found (with names seen) or ambiguous."""
+    seen: list[str] = []
+    matches: list[N] = []
+    for candidate in candidates:
+        if candidate.name == name:
+            matches.append(candidate)
+        elif candidate.name not in seen:
+            seen.append(candidate.name)
+    if not matches:
+        raise NameNotFoundError(kind, name, seen, scope=scope, path=path)
+    if len(matches) > 1:
+        raise AmbiguousNameError(kind, name, [m.id for m in matches], scope=scope)
+    return matches[0]
+
+
+class Resolver:
+    """Turns names into IDs for one client; IDs pass through without a request."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self._spaces: SingleFlightCache[str, str] = SingleFlightCache()
+        self._projects: SingleFlightCache[tuple[str, str], str] = SingleFlightCache()
+        self._datasets: SingleFlightCache[tuple[str, str], str] = SingleFlightCache()
+        self._evaluators: SingleFlightCache[tuple[str, str], Evaluator] = SingleFlightCache()
+        self._evaluator_index: SingleFlightCache[str, dict[str, Evaluator]] = SingleFlightCache()
+        self._experiments: SingleFlightCache[tuple[str, str], str] = SingleFlightCache()
+
+    def clear(self) -> None:
+        for cache in (
+            self._spaces,
+            self._projects,
+            self._datasets,
+            self._evaluators,
+            self._evaluator_index,
+            self._experiments,
+        ):
+            cache.clear()
+
+    def space_id(self, space: str, budget: RetryBudget) -> str:
+        if is_id(space):
+            return space
+
+        def lookup() -> str:
+            path = "/v2/spaces"
+            spaces = iter_pages(
+                self._transport,
+                path,
+                {"name": space},
+                SpaceList,
+                lambda page: (page.spaces, page.pagination),
+                budget,
+            )
+            return exact_match("space", space, spaces, scope=None, path=path).id
+
+        return self._spaces.get(space, lookup)
+
+    def project_id(self, project: str, space: str | None, budget: RetryBudget) -> str:
+        if is_id(project):
+            return project
+        if space is None:
+            raise space_required(f"project {project!r}")
+        space_id = self.space_id(space, budget)
+
+        def lookup() -> str:
+            path = "/v2/projects"
+            projects = iter_pages(
+                self._transport,
+                path,
+                {"space_id": space_id, "name": project},
+                ProjectList,
+                lambda page: (page.projects, page.pagination),
+                budget,
+            )
+            return exact_match("project", project, projects, scope=space_label(space), path=path).id
+
+        return self._projects.get((space_id, project), lookup)
+
+    def dataset_id(self, dataset: str, space: str | None, budget: RetryBudget) -> str:
+        if is_id(dataset):
+            return dataset
+        if space is None:
+            raise space_required(f"dataset {dataset!r}")
+        space_id = self.space_id(space, budget)
+
+        def lookup() -> str:
+            path = "/v2/datasets"
+            datasets = iter_pages(
+                self._transport,
+                path,
+                {"space_id": space_id, "name": dataset},
+                DatasetList,
+                lambda page: (page.datasets, page.pagination),
+                budget,
+            )
+            return exact_match("dataset", dataset, datasets, scope=space_label(space), path=path).id
+
+        return self._datasets.get((space_id, dataset), lookup)
+
+    def evaluator(self, evaluator: str, space: str | None, budget: RetryBudget) -> Evaluator:
+        """An evaluator by name (in ``space``) or by ID.
+
+        By ID with a known space, the space's evaluators are listed once and the match is
+        returned with its name and type; with no space, a minimal ``Evaluator`` (empty name
+        and ``space_id``) comes back without a request.
+        """
+        if is_id(evaluator):
+            if space is None:
+                return Evaluator(id=evaluator, name="", space_id="")
+            space_id = self.space_id(space, budget)
+            index = self._evaluator_index.get(
+                space_id, lambda: self._list_evaluators(space_id, budget)
+            )
+            if evaluator not in index:
+                raise NameNotFoundError(
+                    "evaluator",
+                    evaluator,
+                    sorted(e.name for e in index.values()),
+                    scope=space_label(space),
+                    path="/v2/evaluators",
+                )
+            return index[evaluator]
+        if space is None:
+            raise space_required(f"evaluator {evaluator!r}")
+        space_id = self.space_id(space, budget)
+
+        def lookup() -> Evaluator:
+            path = "/v2/evaluators"
+            evaluators = iter_pages(
+                self._transport,
+                path,
+                {"space_id": space_id, "name": evaluator},
+                EvaluatorList,
+                lambda page: (page.evaluators, page.pagination),
+                budget,
+            )
+            return exact_match(
+                "evaluator", evaluator, evaluators, scope=space_label(space), path=path
+            )
+
+        return self._evaluators.get((space_id, evaluator), lookup)
+
+    def evaluator_id(self, evaluator: str, space: str | None, budget: RetryBudget) -> str:
+        """An evaluator's ID; an ID passes through without a request."""
+        if is_id(evaluator):
+            return evaluator
+        return self.evaluator(evaluator, space, budget).id
+
+    def experiment_id(self, experiment: str, dataset_id: str, budget: RetryBudget) -> str:
+        if is_id(experiment):
+            return experiment
+
+        def lookup() -> str:
+            path = "/v2/experiments"
+            experiments = iter_pages(
+                self._transport,
+                path,
+                {"dataset_id": dataset_id, "name": experiment},
+                ExperimentList,
+                lambda page: (page.experiments, page.pagination),
+                budget,
+            )
+            scope = f"dataset {dataset_id}"
+            return exact_match("experiment", experiment, experiments, scope=scope, path=path).id
+
+        return self._experiments.get((dataset_id, experiment), lookup)
+
+    def _list_evaluators(self, space_id: str, budget: RetryBudget) -> dict[str, Evaluator]:
+        evaluators = iter_pages(
+            self._transport,
+            "/v2/evaluators",
+            {"space_id": space_id},
+            EvaluatorList,
+            lambda page: (page.evaluators, page.pagination),
+            budget,
+        )
+        return {e.id: e for e in evaluators}
+
+
+def space_required(what: str | None = None) -> InvalidArgumentError:
+    """The error for a name that needs a space to be looked up in, and none was given."""
+    need = f"{what} is a name, and names are looked up in a space" if what else "no space given"
+    return InvalidArgumentError(
+        "space",
+        f"{need}: pass space= (a name or ID) or give the client a default space "
+        "(TasksClient(space=...) or ARIZE_SPACE)",
+    )
+
+
+def space_label(space: str) -> str:
+    """How a space is named in messages: its ID bare, its name quoted."""
+    return f"space {space}" if is_id(space) else f"space {space!r}"
