@@ -95,8 +95,10 @@ class AiIntegrationType(StrEnum):
 
 def _enum_casing(value: Any, info: ValidationInfo) -> Any:
     """Upper-case an enum value when the caller asked for lenient reading."""
-    if isinstance(value, str) and isinstance(info.context, dict) and info.context.get(
-        "lenient_enums"
+    if (
+        isinstance(value, str)
+        and isinstance(info.context, dict)
+        and info.context.get("lenient_enums")
     ):
         return value.upper()
     return value
@@ -240,8 +242,10 @@ class AgentCallConfig(RequestModel):
 
 def _experiment_type_tag(value: Any) -> str | None:
     """Pick the run-configuration variant by ``experiment_type``, in either casing."""
-    raw = value.get("experiment_type") if isinstance(value, dict) else getattr(
-        value, "experiment_type", None
+    raw = (
+        value.get("experiment_type")
+        if isinstance(value, dict)
+        else getattr(value, "experiment_type", None)
     )
     return raw.upper() if isinstance(raw, str) else None
 
