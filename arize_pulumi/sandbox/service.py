@@ -713,7 +713,8 @@ class SandboxService:
             return world(tx)
 
     def delete_entity(self, kind_name: str, entity_id: str) -> None:
-        """Delete out of band, with what only exists inside it; tasks that refer to it stay."""
+        """Delete out of band, with everything inside it, including the tasks of a deleted
+        project or dataset (and their runs): a task cannot outlive what it evaluates."""
         kind = ENTITY_KINDS.get(kind_name)
         if kind is None:
             raise ProblemError(
@@ -725,7 +726,11 @@ class SandboxService:
                 self._delete_task(tx, row)
                 return
             children: list[Row] = []
+            doomed_tasks: list[Row] = []
+            if kind in ("project", "dataset"):
+                doomed_tasks += tx.find("task", parent_id=row.id)
             if kind == "space":
+                doomed_tasks += tx.find("task", space_ids=[row.id])
                 for child_kind in (
                     "project",
                     "dataset",
@@ -739,6 +744,8 @@ class SandboxService:
                 children += tx.find("experiment", parent_id=row.id)
             elif kind == "evaluator":
                 children += tx.find("evaluator_version", parent_id=row.id)
+            for task in doomed_tasks:
+                self._delete_task(tx, task)
             for child in children:
                 tx.delete(child)
             tx.delete(row)
