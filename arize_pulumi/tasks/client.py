@@ -100,6 +100,7 @@ by an earlier attempt of the same call."""
 
 _ACTIVE = frozenset({RunStatus.PENDING, RunStatus.RUNNING})
 
+
 R = TypeVar("R", bound=RequestModel)
 
 
@@ -717,12 +718,34 @@ class TasksClient:
         since = datetime.now(UTC) - CLOCK_SKEW
         runs_path = f"/v2/tasks/{_segment(task_id)}/runs"
 
+        asked_window = {
+            name: getattr(request, name, None) for name in ("data_start_time", "data_end_time")
+        }
+
+        def started_by_us(run: TaskRun) -> bool:
+            """A run made since the first attempt that can only be ours.
+
+            A live run is ours: the server refuses a trigger while one is going. A finished
+            one (a short run may end while the client waits out a retry delay) is ours only
+            when it covers the explicit data window we asked for; otherwise it could be an
+            earlier run, and a second run is the lesser harm.
+            """
+            if run.created_at < since:
+                return False
+            if run.status in _ACTIVE:
+                return True
+            if all(value is None for value in asked_window.values()):
+                return False
+            return all(
+                value is None or getattr(run, name) == value for name, value in asked_window.items()
+            )
+
         def recover() -> TaskRun | None:
             response = self._transport.request(
                 "GET", runs_path, params={"limit": 10}, budget=budget
             )
             for run in self._transport.parse(TaskRunList, response).task_runs:
-                if run.status in _ACTIVE and run.created_at >= since:
+                if started_by_us(run):
                     logger.debug(
                         "found run %s started by an earlier attempt of this trigger", run.id
                     )

@@ -110,6 +110,7 @@ class FakeArize:
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_script: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    trigger_status: str = "PENDING"
     lowercase: bool = False
     sleeps: list[float] = field(default_factory=list)
     _counter: int = 100
@@ -315,7 +316,12 @@ class FakeArize:
             for r in self.runs.values()
         ):
             return problem(409, "the task already has a run in progress")
-        run_id = self.add_run(task_id, _body=body)
+        window = {
+            key: body[key]
+            for key in ("data_start_time", "data_end_time")
+            if isinstance(body, dict) and key in body
+        }
+        run_id = self.add_run(task_id, self.trigger_status, _body=body, **window)
         return httpx.Response(201, json=self.public(self.runs[run_id]))
 
     def list_runs(self, task_id: str, params: dict[str, str]) -> httpx.Response:

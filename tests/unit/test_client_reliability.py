@@ -131,6 +131,22 @@ def test_trigger_whose_outcome_is_unknown_adopts_the_new_run(fake: FakeArize) ->
     ]
 
 
+def test_a_landed_run_that_already_finished_is_adopted_by_its_window(fake: FakeArize) -> None:
+    """A short run can end while the client waits out the retry delay: still no second run."""
+    task_id = fake.add_task("checks")
+    fake.trigger_status = "COMPLETED"
+    fake.fail("POST", r"/v2/tasks/.*/trigger", status=503, phase="after")
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    run = fake.client().trigger_run(
+        task_id,
+        task_type="TEMPLATE_EVALUATION",
+        data_start_time=start,
+        data_end_time=start + timedelta(days=1),
+    )
+    assert list(fake.runs) == [run.id]
+    assert fake.count("POST") == 1
+
+
 def test_trigger_that_did_not_land_is_resent(fake: FakeArize) -> None:
     task_id = fake.add_task("checks")
     fake.add_run(task_id, "COMPLETED")
