@@ -37,6 +37,8 @@ class FaultSpec(BaseModel):
         default_factory=lambda: [503], min_length=1
     )
     latency_ms: int = Field(default=0, ge=0, le=60_000)
+    """Added to every matching request, faulted or not: before it is processed, or with
+    ``phase: "after"`` between processing and the answer."""
     retry_after: int = Field(default=1, ge=0)
     phase: Literal["before", "after"] = "before"
     seed: int | None = None
@@ -145,14 +147,25 @@ class TrafficMiddleware:
         if path.startswith(API_PREFIX):
             key = f"{method} {route_template(self.routes, scope)}"
             plan = self.traffic.admit(key, method, path)
-        if plan.latency:
+        # Latency comes before the work, or with phase "after" between the work and the
+        # answer: a change the server has made but not yet acknowledged.
+        delay_after = plan.latency if plan.phase == "after" else 0.0
+        if plan.latency and not delay_after:
             await asyncio.sleep(plan.latency)
+
+        async def send_answer(message: Message) -> None:
+            nonlocal delay_after
+            if delay_after and message["type"] == "http.response.start":
+                await asyncio.sleep(delay_after)
+                delay_after = 0.0
+            await send_logged(message)
+
         if plan.status is None:
-            await self.app(scope, receive, send_logged)
+            await self.app(scope, receive, send_answer)
         else:
             if plan.phase == "after":
                 await self.app(scope, receive, _discard)
-            await _send_fault(send_logged, plan, path)
+            await _send_fault(send_answer, plan, path)
         elapsed = (time.perf_counter() - started) * 1000
         fault = " (injected)" if plan.status is not None else ""
         logger.info("%s %s %d %.1fms%s", method, path, status, elapsed, fault)
