@@ -45,9 +45,10 @@ def make_stack(sandbox: Sandbox, tmp_path: Path, pulumi_bin: Path) -> Iterator[M
         config: dict[str, str] | None = None,
         api_key: str | None = None,
         name: str = "e2e",
+        project: str = "arize-e2e",
     ) -> LocalStack:
         stack = LocalStack(
-            project="arize-e2e",
+            project=project,
             stack_name=name,
             work_dir=tmp_path / f"pulumi-{name}",
             program=program,

@@ -1,0 +1,239 @@
+"""The ``arize.Task`` resource: an Arize AX evaluation or run-experiment task."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict, Unpack, overload
+
+import pulumi
+import pulumi.dynamic
+
+from arize_pulumi.resources._normalize import to_inputs
+from arize_pulumi.resources.args import (
+    RunConfigurationInput,
+    TaskEvaluatorArgs,
+    TaskEvaluatorArgsDict,
+)
+from arize_pulumi.resources.task_provider import TaskProvider
+
+__all__ = ["Task", "TaskArgs", "TaskArgsDict"]
+
+
+@dataclass(kw_only=True)
+class TaskArgs:
+    """The arguments of a :class:`Task`."""
+
+    type: pulumi.Input[str]
+    """``template_evaluation``, ``code_evaluation`` or ``run_experiment`` (either casing).
+    A change replaces the task."""
+
+    name: pulumi.Input[str] | None = None
+    """The task's name, unique within its space; defaults to the Pulumi resource name.
+    A change renames the task in place."""
+
+    space: pulumi.Input[str] | None = None
+    """The space (name or ID) that names are looked up in; defaults to the ``arize:space``
+    config. Replaces the task only if it resolves to another space."""
+
+    project: pulumi.Input[str] | None = None
+    """The project (name or ID) an evaluation task watches; exactly one of ``project`` and
+    ``dataset``. Replaces the task only if it resolves to another project."""
+
+    dataset: pulumi.Input[str] | None = None
+    """The dataset (name or ID) of a dataset evaluation or run-experiment task. Replaces the
+    task only if it resolves to another dataset."""
+
+    evaluators: (
+        pulumi.Input[Sequence[pulumi.Input[TaskEvaluatorArgs | TaskEvaluatorArgsDict | str]]] | None
+    ) = None
+    """The evaluators an evaluation task runs (at least one, each at most once); order does
+    not matter. A change updates the task in place."""
+
+    experiment_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """The experiments (names or IDs) a dataset evaluation task scores; at least one for a
+    dataset task. The API cannot change them, so a change replaces the task."""
+
+    sampling_rate: pulumi.Input[float] | None = None
+    """Share of spans evaluated, 0 to 1 (project tasks only). Unset leaves the server's value."""
+
+    is_continuous: pulumi.Input[bool] | None = None
+    """Evaluate new spans as they arrive (project tasks only). Unset leaves the server's value."""
+
+    query_filter: pulumi.Input[str] | None = None
+    """Only spans matching this filter are evaluated, e.g.
+    ``metadata.environment = 'production'``; unset means no filter."""
+
+    run_configuration: pulumi.Input[RunConfigurationInput] | None = None
+    """What a run-experiment task runs: :class:`LlmGenerationConfigArgs`,
+    :class:`TemplateEvaluationConfigArgs`, :class:`AgentCallConfigArgs`, or a dict of the wire
+    shape (``experiment_type`` in either casing). A change updates the task in place."""
+
+    adopt: pulumi.Input[bool] | None = None
+    """If a task of this name already exists in the space, take it over and update it to this
+    declaration instead of failing (Pulumi's ``import`` does not work for dynamic resources)."""
+
+
+class TaskArgsDict(TypedDict):
+    """The arguments of a :class:`Task`, as a dict (see :class:`TaskArgs` for each key)."""
+
+    type: pulumi.Input[str]
+    name: NotRequired[pulumi.Input[str] | None]
+    space: NotRequired[pulumi.Input[str] | None]
+    project: NotRequired[pulumi.Input[str] | None]
+    dataset: NotRequired[pulumi.Input[str] | None]
+    evaluators: NotRequired[
+        pulumi.Input[Sequence[pulumi.Input[TaskEvaluatorArgs | TaskEvaluatorArgsDict | str]]] | None
+    ]
+    experiment_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
+    sampling_rate: NotRequired[pulumi.Input[float] | None]
+    is_continuous: NotRequired[pulumi.Input[bool] | None]
+    query_filter: NotRequired[pulumi.Input[str] | None]
+    run_configuration: NotRequired[pulumi.Input[RunConfigurationInput] | None]
+    adopt: NotRequired[pulumi.Input[bool] | None]
+
+
+_OUTPUTS = (
+    "task_id",
+    "name",
+    "type",
+    "space_id",
+    "project_id",
+    "dataset_id",
+    "evaluators",
+    "experiment_ids",
+    "sampling_rate",
+    "is_continuous",
+    "query_filter",
+    "run_configuration",
+    "created_at",
+    "updated_at",
+    "last_run_at",
+    "created_by_user_id",
+    "declared",
+)
+
+
+def resource_inputs(
+    kind: str,
+    resource_name: str,
+    positional: tuple[Any, ...],
+    keywords: Mapping[str, Any],
+    allowed: frozenset[str],
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """Plain inputs and options from ``(args, opts)`` or ``(opts, **arguments)``.
+
+    As in generated SDKs, the arguments come either as one ``...Args`` object or dict, or as
+    keyword arguments (both may be combined; keywords win). An unknown argument is refused
+    here, in the program, with the name of the resource.
+    """
+    rest = dict(keywords)
+    given: Any = rest.pop("args", None)
+    opts: Any = rest.pop("opts", None)
+    values = list(positional)
+    if values and not isinstance(values[0], pulumi.ResourceOptions):
+        given = values.pop(0)
+    if values:
+        opts = values.pop(0)
+    if values or not (opts is None or isinstance(opts, pulumi.ResourceOptions)):
+        raise TypeError(f"{kind} {resource_name!r}: expected (args, opts) or (opts, **arguments)")
+    merged: dict[str, Any] = dict(to_inputs(given) or {})
+    merged.update({key: to_inputs(value) for key, value in rest.items()})
+    unknown = sorted(set(merged) - allowed)
+    if unknown:
+        raise TypeError(
+            f"{kind} {resource_name!r}: unknown argument(s) {', '.join(unknown)}; "
+            f"the arguments are {', '.join(sorted(allowed))}"
+        )
+    return {key: value for key, value in merged.items() if value is not None}, opts
+
+
+class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
+    """An Arize AX task: an online or dataset evaluation task, or a run-experiment task.
+
+    Names of the space, project, dataset, evaluators and experiments are looked up once and
+    compared by ID afterwards, so writing an ID instead of its name is no change.
+    """
+
+    task_id: pulumi.Output[str]
+    """The task's ID (also the resource ID)."""
+
+    name: pulumi.Output[str]
+    """The task's name, as the server has it."""
+
+    type: pulumi.Output[str]
+    """``TEMPLATE_EVALUATION``, ``CODE_EVALUATION`` or ``RUN_EXPERIMENT``."""
+
+    space_id: pulumi.Output[str | None]
+    """The ID of the space the task's references were resolved in (unset when none was
+    needed: every reference given by ID and no space configured)."""
+
+    project_id: pulumi.Output[str | None]
+    """The project's ID, for project tasks."""
+
+    dataset_id: pulumi.Output[str | None]
+    """The dataset's ID, for dataset and run-experiment tasks."""
+
+    evaluators: pulumi.Output[list[dict[str, Any]]]
+    """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
+    ``query_filter``, ``column_mappings``, ``evaluator_version_id``."""
+
+    experiment_ids: pulumi.Output[list[str]]
+    """The IDs of the experiments a dataset evaluation task scores."""
+
+    sampling_rate: pulumi.Output[float | None]
+    """Share of spans evaluated (project tasks)."""
+
+    is_continuous: pulumi.Output[bool]
+    """Whether new spans are evaluated as they arrive."""
+
+    query_filter: pulumi.Output[str | None]
+    """The task's span filter."""
+
+    run_configuration: pulumi.Output[dict[str, Any] | None]
+    """A run-experiment task's configuration, enums uppercased."""
+
+    created_at: pulumi.Output[str]
+    """When the task was created (RFC 3339)."""
+
+    updated_at: pulumi.Output[str]
+    """When the task was last changed (RFC 3339)."""
+
+    last_run_at: pulumi.Output[str | None]
+    """When the task last ran (RFC 3339), if ever; refreshed by ``pulumi refresh``."""
+
+    created_by_user_id: pulumi.Output[str | None]
+    """The user that created the task."""
+
+    declared: pulumi.Output[dict[str, Any]]
+    """The inputs this state was made from (as declared, plus ``resolved``: the IDs the
+    names resolved to). ``diff`` compares new inputs against these; ``refresh`` rewrites the
+    ones that drifted, so the next ``up`` shows what it restores."""
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: TaskArgs | TaskArgsDict,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[TaskArgsDict],
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Declare a task: ``Task(name, TaskArgs(...), opts)`` or ``Task(name, opts, **args)``.
+
+        :param resource_name: The Pulumi resource name, also the default task ``name``.
+        """
+        inputs, opts = resource_inputs("Task", resource_name, args, kwargs, TaskProvider.INPUTS)
+        inputs.setdefault("name", resource_name)
+        props: dict[str, Any] = dict.fromkeys(_OUTPUTS)
+        props.update(inputs)
+        props["resource_name"] = resource_name
+        super().__init__(TaskProvider(), resource_name, props, opts)

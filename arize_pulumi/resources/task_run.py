@@ -1,0 +1,212 @@
+"""The ``arize.TaskRun`` resource: one run of a task, by default waited on until it ends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NotRequired, TypedDict, Unpack, overload
+
+import pulumi
+import pulumi.dynamic
+
+from arize_pulumi.resources.task import resource_inputs
+from arize_pulumi.resources.task_run_provider import TaskRunProvider
+
+__all__ = ["TaskRun", "TaskRunArgs", "TaskRunArgsDict"]
+
+
+@dataclass(kw_only=True)
+class TaskRunArgs:
+    """The arguments of a :class:`TaskRun`. A change to ``task``, any trigger field or
+    ``triggers`` starts a new run (a replace); the wait settings change in place."""
+
+    task: pulumi.Input[str]
+    """The task to run: its ID (usually ``task.task_id``) or its name in the space."""
+
+    space: pulumi.Input[str] | None = None
+    """The space (name or ID) a task name is looked up in; defaults to ``arize:space``."""
+
+    data_start_time: pulumi.Input[str | datetime] | None = None
+    """Evaluation tasks: start of the data window (RFC 3339 or a datetime; naive is UTC).
+    Defaults to the task's last run; required on the first run of a project task."""
+
+    data_end_time: pulumi.Input[str | datetime] | None = None
+    """Evaluation tasks: end of the data window (default: now). At most 30 days after start."""
+
+    max_spans: pulumi.Input[int] | None = None
+    """Evaluation tasks: most spans to evaluate (default 10000)."""
+
+    override_evaluations: pulumi.Input[bool] | None = None
+    """Evaluation tasks: evaluate again what already has a result."""
+
+    experiment_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Dataset evaluation tasks: the experiments (names or IDs) to evaluate."""
+
+    experiment_name: pulumi.Input[str] | None = None
+    """Run-experiment tasks (required): the new experiment's name, unique in the dataset."""
+
+    dataset_version_id: pulumi.Input[str] | None = None
+    """Run-experiment tasks: the dataset version to run on (default: the latest)."""
+
+    example_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Run-experiment tasks: only these examples (not with ``max_examples``)."""
+
+    max_examples: pulumi.Input[int] | None = None
+    """Run-experiment tasks: at most this many examples (not with ``example_ids``)."""
+
+    tracing_metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Run-experiment tasks: metadata on the run's traces; giving it turns tracing on."""
+
+    evaluation_task_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Run-experiment tasks: evaluation tasks (IDs or names) to run once the experiment is
+    done."""
+
+    triggers: pulumi.Input[Any] | None = None
+    """Any values; a change starts a new run (e.g. a prompt version, a model name, a date)."""
+
+    wait: pulumi.Input[bool] | None = None
+    """Wait for the run to end (default true). False: record the run as started and move
+    on; ``pulumi refresh`` updates its status."""
+
+    poll_interval: pulumi.Input[float] | None = None
+    """Seconds between status polls while waiting (default 5)."""
+
+    timeout: pulumi.Input[float] | None = None
+    """Most seconds to wait (default 600; must be > 0). Pulumi's ``customTimeouts`` do not
+    reach dynamic providers, so this is the limit."""
+
+    succeed_on: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Statuses that count as success (default ``["COMPLETED"]``); any other final status
+    fails ``pulumi up``."""
+
+    on_timeout: pulumi.Input[str] | None = None
+    """What to do when ``timeout`` passes: ``cancel`` the run and fail (default), ``fail``
+    and leave it running, or ``keep`` it as it is and succeed."""
+
+    on_delete: pulumi.Input[str] | None = None
+    """What deleting the resource does: ``detach`` (default; the run and its results stay) or
+    ``cancel`` a run that is still going."""
+
+
+class TaskRunArgsDict(TypedDict):
+    """The arguments of a :class:`TaskRun`, as a dict (see :class:`TaskRunArgs`)."""
+
+    task: pulumi.Input[str]
+    space: NotRequired[pulumi.Input[str] | None]
+    data_start_time: NotRequired[pulumi.Input[str | datetime] | None]
+    data_end_time: NotRequired[pulumi.Input[str | datetime] | None]
+    max_spans: NotRequired[pulumi.Input[int] | None]
+    override_evaluations: NotRequired[pulumi.Input[bool] | None]
+    experiment_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
+    experiment_name: NotRequired[pulumi.Input[str] | None]
+    dataset_version_id: NotRequired[pulumi.Input[str] | None]
+    example_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
+    max_examples: NotRequired[pulumi.Input[int] | None]
+    tracing_metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
+    evaluation_task_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
+    triggers: NotRequired[pulumi.Input[Any] | None]
+    wait: NotRequired[pulumi.Input[bool] | None]
+    poll_interval: NotRequired[pulumi.Input[float] | None]
+    timeout: NotRequired[pulumi.Input[float] | None]
+    succeed_on: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
+    on_timeout: NotRequired[pulumi.Input[str] | None]
+    on_delete: NotRequired[pulumi.Input[str] | None]
+
+
+_OUTPUTS = (
+    "run_id",
+    "task_id",
+    "status",
+    "num_successes",
+    "num_errors",
+    "num_skipped",
+    "run_started_at",
+    "run_finished_at",
+    "data_start_time",
+    "data_end_time",
+    "experiment_id",
+    "failure_reason",
+    "created_at",
+    "declared",
+)
+
+
+class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
+    """A run of an Arize AX task, triggered on create and, by default, waited on until it
+    ends: a final status outside ``succeed_on`` fails ``pulumi up``, which makes a run a
+    release gate. At most four runs are waited on at once per program (the provider process
+    has four worker threads)."""
+
+    run_id: pulumi.Output[str]
+    """The run's ID (also the resource ID)."""
+
+    task_id: pulumi.Output[str]
+    """The ID of the task that ran."""
+
+    status: pulumi.Output[str]
+    """``PENDING``, ``RUNNING``, ``COMPLETED``, ``FAILED`` or ``CANCELLED``; as of the end of
+    the wait, or of the last ``pulumi refresh``."""
+
+    num_successes: pulumi.Output[int]
+    """Items evaluated (or examples run) successfully."""
+
+    num_errors: pulumi.Output[int]
+    """Items that failed."""
+
+    num_skipped: pulumi.Output[int]
+    """Items skipped (e.g. already evaluated)."""
+
+    run_started_at: pulumi.Output[str | None]
+    """When the run started (RFC 3339)."""
+
+    run_finished_at: pulumi.Output[str | None]
+    """When the run finished (RFC 3339)."""
+
+    data_start_time: pulumi.Output[str | None]
+    """Start of the data window the run actually used."""
+
+    data_end_time: pulumi.Output[str | None]
+    """End of the data window the run actually used."""
+
+    experiment_id: pulumi.Output[str | None]
+    """The experiment a run-experiment run made."""
+
+    failure_reason: pulumi.Output[str | None]
+    """Why the run failed or was cancelled, if the server says."""
+
+    created_at: pulumi.Output[str]
+    """When the run was triggered (RFC 3339)."""
+
+    declared: pulumi.Output[dict[str, Any]]
+    """The inputs this run was made from, plus ``resolved`` (the task's ID and type)."""
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: TaskRunArgs | TaskRunArgsDict,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[TaskRunArgsDict],
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Declare a run: ``TaskRun(name, TaskRunArgs(...), opts)`` or
+        ``TaskRun(name, opts, **args)``.
+
+        :param resource_name: The Pulumi resource name.
+        """
+        inputs, opts = resource_inputs(
+            "TaskRun", resource_name, args, kwargs, TaskRunProvider.INPUTS
+        )
+        props: dict[str, Any] = dict.fromkeys(_OUTPUTS)
+        props.update(inputs)
+        props["resource_name"] = resource_name
+        super().__init__(TaskRunProvider(), resource_name, props, opts)

@@ -1,0 +1,501 @@
+"""The dynamic provider behind :class:`arize_pulumi.TaskRun`.
+
+State layout: the run as the server has it (``run_id``, ``task_id``, ``status``, counts,
+times, ``experiment_id``, ``failure_reason``) and ``declared``: the checked inputs, including
+``resolved`` (the task's reference text, ID and type) and ``resource_name``. ``data_start_time``
+and ``data_end_time`` at the top level are the run's actual window; the declared ones are in
+``declared``.
+
+Waiting happens on one of the provider process's four worker threads and holds no lock, so
+up to four runs are waited on at once while other resources proceed on what is left.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pulumi.dynamic
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
+
+from arize_pulumi.resources._normalize import (
+    has_unknown,
+    is_unknown,
+    known_copy,
+    parse_time,
+    plain,
+    stable,
+    top_level,
+    touches_unknown,
+)
+from arize_pulumi.resources._provider import ProviderBase, ResourceError, describe, log
+from arize_pulumi.resources._references import References, is_id
+
+if TYPE_CHECKING:
+    from arize_pulumi.tasks.client import TasksClient
+    from arize_pulumi.tasks.models import TaskRun as RunModel
+
+__all__ = ["TaskRunProvider"]
+
+TRIGGER_FIELDS = (
+    "data_start_time",
+    "data_end_time",
+    "max_spans",
+    "override_evaluations",
+    "experiment_ids",
+    "experiment_name",
+    "dataset_version_id",
+    "example_ids",
+    "max_examples",
+    "tracing_metadata",
+    "evaluation_task_ids",
+)
+RUN_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED")
+TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELLED"})
+ON_TIMEOUT = ("cancel", "fail", "keep")
+ON_DELETE = ("detach", "cancel")
+DEFAULTS: dict[str, Any] = {
+    "wait": True,
+    "poll_interval": 5.0,
+    "timeout": 600.0,
+    "succeed_on": ["COMPLETED"],
+    "on_timeout": "cancel",
+    "on_delete": "detach",
+}
+_UNORDERED = ("experiment_ids", "example_ids", "evaluation_task_ids")
+
+
+def _label(inputs: Mapping[str, Any]) -> str:
+    name = inputs.get("resource_name")
+    return f"TaskRun '{name}'" if isinstance(name, str) else "TaskRun"
+
+
+def _setting(inputs: Mapping[str, Any], key: str) -> Any:
+    value = inputs.get(key)
+    return DEFAULTS[key] if value is None else value
+
+
+def _succeed_on(inputs: Mapping[str, Any]) -> list[str]:
+    return [str(s).upper() for s in _setting(inputs, "succeed_on")]
+
+
+def _trigger_value(key: str, value: Any) -> Any:
+    """A trigger field in a form that compares by meaning (instants, unordered IDs)."""
+    if value is None:
+        return None
+    if key in ("data_start_time", "data_end_time"):
+        moment = parse_time(value)
+        return moment.isoformat() if moment is not None else value
+    if key in _UNORDERED and isinstance(value, list):
+        return sorted(str(v) for v in value)
+    if key in ("max_spans", "max_examples") and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _counts(run: RunModel) -> str:
+    return f"{run.num_successes} succeeded, {run.num_errors} errors, {run.num_skipped} skipped"
+
+
+class Progress:
+    """Prints a progress line when a run's status changes, or its counts change and at
+    least ``interval`` seconds passed since the last line. The final status is left to the
+    outcome line."""
+
+    def __init__(
+        self,
+        label: str,
+        run_id: str,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._label = label
+        self._run_id = run_id
+        self._interval = interval
+        self._clock = clock
+        self._started = clock()
+        self._last: tuple[str, int, int, int] | None = None
+        self._last_at = 0.0
+
+    def __call__(self, run: RunModel) -> None:
+        state = (run.status.value, run.num_successes, run.num_errors, run.num_skipped)
+        if state == self._last or run.is_terminal:
+            return
+        now = self._clock()
+        new_status = self._last is None or state[0] != self._last[0]
+        if not new_status and now - self._last_at < self._interval:
+            return
+        self._last, self._last_at = state, now
+        elapsed = now - self._started
+        log(
+            "info", f"{self._label}: run {self._run_id} {state[0]}: {_counts(run)} ({elapsed:.0f}s)"
+        )
+
+
+class TaskRunProvider(ProviderBase):
+    """Triggers a task run, waits for its outcome, refreshes and (optionally) cancels it."""
+
+    INPUTS = frozenset({"task", "space", "triggers", *TRIGGER_FIELDS, *DEFAULTS})
+    """The arguments a program may give."""
+
+    STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
+
+    PROGRESS_INTERVAL = 5.0
+    """Least seconds between two progress lines that only report new counts."""
+
+    _sleep: Callable[[float], None] = staticmethod(time.sleep)
+    _clock: Callable[[], float] = staticmethod(time.monotonic)
+
+    def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
+
+    def _declared(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        declared = state.get("declared")
+        return self._inputs(declared if isinstance(declared, Mapping) else state)
+
+    def _references(self, inputs: Mapping[str, Any], previous: Any) -> References:
+        """Resolve the task (ID and type); a space is looked up only for a task name."""
+        refs = References(self.client, previous, self.settings.space)
+        task = inputs.get("task")
+        if not isinstance(task, str) or not task or is_unknown(task):
+            return refs
+        if is_id(task) or refs.space(inputs.get("space")):
+            refs.task(task, self._task_with_type(task))
+        return refs
+
+    @staticmethod
+    def _task_with_type(task: str) -> Callable[[TasksClient, str], tuple[str, str]]:
+        def lookup(client: TasksClient, space: str) -> tuple[str, str]:
+            found = client.get(task, space=space or None)
+            return found.id, found.type.value
+
+        return lookup
+
+    @staticmethod
+    def _outputs(
+        run: RunModel, declared: Mapping[str, Any], resolved: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        wire = run.model_dump(mode="json")
+        live = {
+            "run_id": run.id,
+            "task_id": run.task_id,
+            "status": run.status.value,
+            **{
+                key: wire[key]
+                for key in (
+                    "num_successes",
+                    "num_errors",
+                    "num_skipped",
+                    "run_started_at",
+                    "run_finished_at",
+                    "data_start_time",
+                    "data_end_time",
+                    "experiment_id",
+                    "failure_reason",
+                    "created_at",
+                )
+            },
+        }
+        return live | {"declared": dict(declared) | {"resolved": dict(resolved)}}
+
+    # --- check ----------------------------------------------------------------------------
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Refuse bad settings and trigger fields that do not fit the task's type.
+
+        The task is looked up (for its type) only when its reference changed; while it is
+        unknown (its Task is not created yet) only what the fields alone decide is checked.
+        """
+        from arize_pulumi.tasks.validation import validate_trigger_fields
+
+        inputs = {k: v for k, v in news.items() if k != "__provider"}
+        values = self._inputs(inputs)
+        label = _label(values)
+        failures: list[CheckFailure] = []
+
+        def fail(field: str, reason: str) -> None:
+            failures.append(CheckFailure(top_level(field), f"{label}: {field}: {reason}"))
+
+        for key in sorted(set(inputs) - self.STATE_INPUTS):
+            fail(key, f"unknown argument; the arguments are {', '.join(sorted(self.INPUTS))}")
+        task = values.get("task")
+        if task is None or (isinstance(task, str) and not task.strip()):
+            fail("task", "required: the task's ID (e.g. `task.task_id`) or name")
+        elif not is_unknown(task) and not isinstance(task, str):
+            fail("task", "must be a task ID or name")
+        self._check_settings(values, fail)
+
+        refs = self._references(values, plain(olds).get("resolved"))
+        for prop, message in refs.problems:
+            failures.append(CheckFailure(prop, f"{label}: {message}"))
+        unknown: list[str] = []
+        fields = {k: known_copy(values.get(k), k, unknown) for k in TRIGGER_FIELDS}
+        for problem in validate_trigger_fields(refs.resolved.get("task_type"), fields):
+            if not touches_unknown(problem.field, unknown):
+                fail(problem.field or "task", problem.reason)
+        inputs["resolved"] = refs.resolved
+        return CheckResult(inputs, failures)
+
+    @staticmethod
+    def _check_settings(values: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
+        def known(key: str) -> Any:
+            value = values.get(key)
+            return None if is_unknown(value) else value
+
+        wait = known("wait")
+        if wait is not None and not isinstance(wait, bool):
+            fail("wait", "must be true or false")
+        for key in ("poll_interval", "timeout"):
+            value = known(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                fail(key, f"must be a number of seconds greater than 0, got {value!r}")
+        succeed_on = known("succeed_on")
+        if succeed_on is not None:
+            if not isinstance(succeed_on, list) or not succeed_on:
+                fail("succeed_on", "must be a non-empty list of run statuses")
+            else:
+                for index, status in enumerate(succeed_on):
+                    if is_unknown(status):
+                        continue
+                    if not isinstance(status, str) or status.upper() not in RUN_STATUSES:
+                        fail(
+                            f"succeed_on[{index}]",
+                            f"{status!r} is not a run status; use {', '.join(RUN_STATUSES)}",
+                        )
+        for key, allowed in (("on_timeout", ON_TIMEOUT), ("on_delete", ON_DELETE)):
+            value = known(key)
+            if value is not None and (not isinstance(value, str) or value.lower() not in allowed):
+                fail(key, f"{value!r} is not one of {', '.join(allowed)}")
+
+    # --- diff -----------------------------------------------------------------------------
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """A new task, trigger field or ``triggers`` value is a new run (replace); wait
+        settings alone are an in-place no-op."""
+        old = self._declared(olds)
+        new = self._inputs(news)
+        replaces: list[str] = []
+
+        task = new.get("task")
+        if is_unknown(task):
+            replaces.append("task")
+        else:
+            new_resolved = new.get("resolved")
+            old_resolved = old.get("resolved")
+            resolved = self._references(
+                new, new_resolved if isinstance(new_resolved, Mapping) else old_resolved
+            ).resolved
+            before = olds.get("task_id") or (old_resolved or {}).get("task_id")
+            if resolved.get("task_id") != before:
+                replaces.append("task")
+        for key in (*TRIGGER_FIELDS, "triggers"):
+            after = new.get(key)
+            if has_unknown(after) or stable(_trigger_value(key, after)) != stable(
+                _trigger_value(key, old.get(key))
+            ):
+                replaces.append(key)
+        changes = [
+            key
+            for key in DEFAULTS
+            if has_unknown(new.get(key)) or stable(_setting(new, key)) != stable(_setting(old, key))
+        ]
+        if replaces:
+            cancel_first = str(_setting(old, "on_delete")).lower() == "cancel"
+            return DiffResult(changes=True, replaces=replaces, delete_before_replace=cancel_first)
+        return DiffResult(changes=bool(changes), replaces=[])
+
+    # --- create ---------------------------------------------------------------------------
+
+    def _trigger_arguments(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        for key in TRIGGER_FIELDS:
+            value = inputs.get(key)
+            if value is None:
+                continue
+            if key in ("data_start_time", "data_end_time"):
+                value = parse_time(value) or value
+            elif key in ("max_spans", "max_examples") and isinstance(value, float):
+                value = int(value) if value.is_integer() else value
+            elif isinstance(value, list):
+                value = [str(v) for v in value]
+            elif isinstance(value, Mapping):
+                value = {str(k): str(v) for k, v in value.items()}
+            args[key] = value
+        return args
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Trigger a run and, unless ``wait`` is false, wait for an outcome in ``succeed_on``."""
+        from arize_pulumi.tasks.errors import ArizeError, ConflictError
+        from arize_pulumi.tasks.validation import validate_trigger_fields
+
+        inputs = self._inputs(props)
+        label = _label(inputs)
+        refs = self._references(inputs, inputs.get("resolved"))
+        if refs.problems:
+            raise ResourceError(f"{label}: " + "; ".join(m for _, m in refs.problems))
+        resolved = refs.resolved
+        task_id, task_type = resolved.get("task_id"), resolved.get("task_type")
+        if not isinstance(task_id, str) or not isinstance(task_type, str):
+            raise ResourceError(f"{label}: task {inputs.get('task')!r} could not be resolved")
+        arguments = self._trigger_arguments(inputs)
+        problems = validate_trigger_fields(task_type, arguments)
+        if problems:
+            raise ResourceError(
+                f"{label}: task {task_id} is {task_type}: "
+                + "; ".join(f"{p.field}: {p.reason}" for p in problems)
+            )
+        client = self.client()
+        space = resolved.get("space_id") or inputs.get("space") or None
+        try:
+            run = client.trigger_run(task_id, space=space, task_type=task_type, **arguments)
+        except ConflictError as exc:
+            raise ResourceError(
+                f"{label}: task {task_id} refused a new run: {exc.message}. Wait for the run in "
+                "progress to finish (or cancel it), then run `pulumi up` again"
+            ) from None
+        except ArizeError as exc:
+            raise ResourceError(
+                f"{label}: triggering task {task_id} failed: {describe(exc)}"
+            ) from None
+        if not _setting(inputs, "wait"):
+            log(
+                "info",
+                f"{label}: started run {run.id} ({run.status.value}); not waiting (wait=false): "
+                "`pulumi refresh` updates its status and counts",
+            )
+            return CreateResult(run.id, self._outputs(run, inputs, resolved))
+        run = self._wait(client, run, inputs, label)
+        return CreateResult(run.id, self._outputs(run, inputs, resolved))
+
+    def _wait(
+        self, client: TasksClient, run: RunModel, inputs: Mapping[str, Any], label: str
+    ) -> RunModel:
+        """Wait for a terminal status; act on ``on_timeout``; fail outside ``succeed_on``."""
+        from arize_pulumi.tasks.errors import ArizeError, WaitTimeoutError
+
+        timeout = float(_setting(inputs, "timeout"))
+        progress = Progress(label, run.id, self.PROGRESS_INTERVAL, self._clock)
+        log("info", f"{label}: started run {run.id}; waiting up to {timeout:g}s for it to end")
+        try:
+            run = client.wait_for_run(
+                run.id,
+                poll_interval=float(_setting(inputs, "poll_interval")),
+                timeout=timeout,
+                on_progress=progress,
+                sleep=self._sleep,
+            )
+        except WaitTimeoutError as exc:
+            return self._timed_out(client, exc.run, inputs, label, timeout)
+        except ArizeError as exc:
+            raise ResourceError(
+                f"{label}: waiting for run {run.id} failed: {describe(exc)}. The run goes on; "
+                "`pulumi up` again starts another one"
+            ) from None
+        self._judge(run, inputs, label)
+        return run
+
+    def _timed_out(
+        self,
+        client: TasksClient,
+        run: RunModel,
+        inputs: Mapping[str, Any],
+        label: str,
+        timeout: float,
+    ) -> RunModel:
+        from arize_pulumi.tasks.errors import ArizeError
+
+        action = str(_setting(inputs, "on_timeout")).lower()
+        late = (
+            f"{label}: run {run.id} is still {run.status.value} after {timeout:g}s ({_counts(run)})"
+        )
+        if action == "keep":
+            log(
+                "warning",
+                f"{late}; keeping it as it is (on_timeout=keep): `pulumi refresh` updates its "
+                "status",
+            )
+            return run
+        if action == "fail":
+            raise ResourceError(f"{late}; left it running (on_timeout=fail)")
+        try:
+            cancelled = client.cancel_run(run.id)
+        except ArizeError as exc:
+            try:
+                latest = client.get_run(run.id)
+            except ArizeError:
+                raise ResourceError(f"{late}; cancelling it failed: {describe(exc)}") from None
+            if latest.is_terminal:
+                self._judge(latest, inputs, label)
+                return latest
+            raise ResourceError(f"{late}; cancelling it failed: {describe(exc)}") from None
+        raise ResourceError(f"{late}; cancelled it (now {cancelled.status.value})")
+
+    @staticmethod
+    def _judge(run: RunModel, inputs: Mapping[str, Any], label: str) -> None:
+        """Log the outcome; raise when the status is not one that counts as success."""
+        succeed_on = _succeed_on(inputs)
+        outcome = f"{label}: run {run.id} {run.status.value} ({_counts(run)})"
+        if run.failure_reason:
+            outcome += f": {run.failure_reason}"
+        if run.status.value not in succeed_on:
+            raise ResourceError(f"{outcome}; succeed_on is {', '.join(succeed_on)}")
+        log("info", outcome)
+
+    # --- update / read / delete -----------------------------------------------------------
+
+    def update(
+        self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]
+    ) -> pulumi.dynamic.UpdateResult:
+        """Only wait settings changed: nothing to do on the server; keep the run's state."""
+        olds = plain(_olds)
+        inputs = self._inputs(_news)
+        resolved = inputs.get("resolved") or self._declared(olds).get("resolved") or {}
+        state = {k: v for k, v in olds.items() if k not in ("declared", "__provider")}
+        return pulumi.dynamic.UpdateResult(
+            state | {"declared": dict(inputs) | {"resolved": dict(resolved)}}
+        )
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh the run's status and counts; a run that is gone leaves the state."""
+        from arize_pulumi.tasks.errors import ArizeError, NotFoundError
+
+        declared = self._declared(plain(props))
+        label = _label(declared)
+        try:
+            run = self.client().get_run(id_)
+        except NotFoundError:
+            log("warning", f"{label}: run {id_} no longer exists; removing it from the state")
+            return ReadResult("", {})
+        except ArizeError as exc:
+            raise ResourceError(f"{label}: reading run {id_} failed: {describe(exc)}") from None
+        resolved = declared.get("resolved")
+        return ReadResult(
+            id_, self._outputs(run, declared, resolved if isinstance(resolved, Mapping) else {})
+        )
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """``on_delete=detach`` leaves the run be; ``cancel`` cancels it if still going."""
+        from arize_pulumi.tasks.errors import ArizeError, NotFoundError
+
+        declared = self._declared(plain(_props))
+        if str(_setting(declared, "on_delete")).lower() != "cancel":
+            return
+        label = _label(declared)
+        client = self.client()
+        try:
+            run = client.get_run(_id)
+            if not run.is_terminal:
+                client.cancel_run(_id)
+                log("info", f"{label}: cancelled run {_id} (on_delete=cancel)")
+        except NotFoundError:
+            return
+        except ArizeError as exc:
+            try:
+                if client.get_run(_id).is_terminal:
+                    return
+            except ArizeError:
+                pass
+            raise ResourceError(f"{label}: cancelling run {_id} failed: {describe(exc)}") from None

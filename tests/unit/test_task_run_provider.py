@@ -1,0 +1,421 @@
+"""TaskRunProvider: trigger, wait, outcome, timeouts, diff, refresh and delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.dynamic import CheckResult, CreateResult
+from pulumi.output import Unknown
+
+from arize_pulumi.resources import TaskRunProvider
+from arize_pulumi.resources._provider import ResourceError
+from arize_pulumi.resources.task_run_provider import Progress
+from arize_pulumi.tasks.models import TaskRun
+from tests.unit.test_resources_support import ResourceFake, wire
+
+WINDOW = {"data_start_time": "2026-11-01T00:00:00Z", "data_end_time": "2026-11-02T00:00:00Z"}
+DONE = [
+    {"status": "RUNNING", "num_successes": 3},
+    {"status": "RUNNING", "num_successes": 7, "num_errors": 1},
+    {"status": "COMPLETED", "num_successes": 10, "num_errors": 1, "num_skipped": 2},
+]
+
+
+@pytest.fixture
+def fake() -> ResourceFake:
+    return ResourceFake()
+
+
+@pytest.fixture
+def task_id(fake: ResourceFake) -> str:
+    return fake.add_task("eval")
+
+
+@pytest.fixture
+def provider(fake: ResourceFake) -> TaskRunProvider:
+    provider = wire(TaskRunProvider(), fake)
+    provider._sleep = fake.sleeps.append
+    return provider
+
+
+def inputs_of(values: dict[str, Any], name: str = "nightly") -> dict[str, Any]:
+    return {**values, "resource_name": name}
+
+
+def checked(
+    provider: TaskRunProvider, values: dict[str, Any], olds: dict[str, Any] | None = None
+) -> CheckResult:
+    result = provider.check(olds or {}, inputs_of(values))
+    assert [f.reason for f in result.failures] == []
+    return result
+
+
+def started(
+    provider: TaskRunProvider, fake: ResourceFake, values: dict[str, Any], script: Any = None
+) -> tuple[dict[str, Any], CreateResult]:
+    inputs = checked(provider, values).inputs
+    fake.next_runs.append(list(script if script is not None else DONE))
+    result = provider.create(dict(inputs))
+    fake.calls.clear()
+    return inputs, result
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def test_check_looks_the_task_up_once_for_its_type(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    first = checked(provider, {"task": task_id, **WINDOW}).inputs
+    assert fake.keys() == [f"GET /v2/tasks/{task_id}"]
+    assert first["resolved"]["task_type"] == "TEMPLATE_EVALUATION"
+    fake.calls.clear()
+    checked(provider, {"task": task_id, **WINDOW}, olds=first)
+    assert fake.calls == []
+
+
+def test_check_refuses_fields_of_the_other_task_type(
+    provider: TaskRunProvider, task_id: str
+) -> None:
+    failures = provider.check({}, inputs_of({"task": task_id, "experiment_name": "exp-1"})).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        (
+            "experiment_name",
+            "TaskRun 'nightly': experiment_name: only for run-experiment tasks; this task is "
+            "TEMPLATE_EVALUATION",
+        )
+    ]
+
+
+def test_an_unknown_task_checks_only_what_the_fields_decide(
+    provider: TaskRunProvider, fake: ResourceFake
+) -> None:
+    fine = provider.check({}, inputs_of({"task": Unknown(), **WINDOW}))
+    assert fine.failures == [] and fake.calls == []
+    mixed = provider.check({}, inputs_of({"task": Unknown(), **WINDOW, "max_examples": 3}))
+    assert [f.property for f in mixed.failures] == ["max_examples"]
+    window = provider.check(
+        {}, inputs_of({"task": Unknown(), "data_start_time": Unknown(), "data_end_time": "x"})
+    )
+    assert [f.property for f in window.failures] == ["data_end_time"]
+
+
+def test_check_refuses_bad_wait_settings(provider: TaskRunProvider, task_id: str) -> None:
+    values = {
+        "task": task_id,
+        "timeout": 0,
+        "poll_interval": -1,
+        "succeed_on": ["COMPLETED", "done"],
+        "on_timeout": "explode",
+        "on_delete": "forget",
+        "wait": "yes",
+        "retries": 3,
+    }
+    failures = {f.property: f.reason for f in provider.check({}, inputs_of(values)).failures}
+    assert set(failures) == {
+        "timeout",
+        "poll_interval",
+        "succeed_on",
+        "on_timeout",
+        "on_delete",
+        "wait",
+        "retries",
+    }
+    assert "succeed_on[1]: 'done' is not a run status" in failures["succeed_on"]
+    assert all(reason.startswith("TaskRun 'nightly': ") for reason in failures.values())
+
+
+def test_a_missing_task_fails_check(provider: TaskRunProvider) -> None:
+    failures = provider.check({}, inputs_of({"task": "nope"})).failures
+    assert [f.property for f in failures] == ["task"]
+    assert "task 'nope' not found in space 'demo-space'" in failures[0].reason
+    assert provider.check({}, inputs_of({})).failures[0].property == "task"
+
+
+def test_a_run_experiment_task_needs_an_experiment_name(
+    provider: TaskRunProvider, fake: ResourceFake
+) -> None:
+    experiment = fake.add_task("exp", type="RUN_EXPERIMENT")
+    failures = provider.check({}, inputs_of({"task": experiment})).failures
+    assert [f.property for f in failures] == ["experiment_name"]
+
+
+# --- create -------------------------------------------------------------------------------
+
+
+def test_create_waits_and_reports_progress(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = checked(provider, {"task": task_id, **WINDOW, "poll_interval": 2}).inputs
+    fake.calls.clear()
+    fake.next_runs.append(list(DONE))
+    result = provider.create(dict(inputs))
+    outs = result.outs
+    assert outs is not None
+    assert result.id == outs["run_id"]
+    assert outs["status"] == "COMPLETED"
+    assert (outs["num_successes"], outs["num_errors"], outs["num_skipped"]) == (10, 1, 2)
+    assert outs["task_id"] == task_id
+    assert outs["declared"]["data_start_time"] == WINDOW["data_start_time"]
+    assert fake.keys()[0] == f"POST /v2/tasks/{task_id}/trigger"
+    assert fake.calls[0].body == {
+        "data_start_time": "2026-11-01T00:00:00.000Z",
+        "data_end_time": "2026-11-02T00:00:00.000Z",
+    }
+    assert fake.sleeps == [2, 2]
+    err = capsys.readouterr().err
+    assert (
+        f"TaskRun 'nightly': run {result.id} COMPLETED (10 succeeded, 1 errors, 2 skipped)" in err
+    )
+    assert "RUNNING: 3 succeeded" in err
+    assert f"started run {result.id}; waiting up to 600s" in err
+
+
+def test_a_status_outside_succeed_on_fails_with_everything_in_one_message(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs = checked(provider, {"task": task_id}).inputs
+    fake.next_runs.append(
+        [{"status": "FAILED", "num_successes": 2, "num_errors": 5, "failure_reason": "judge down"}]
+    )
+    with pytest.raises(ResourceError) as failed:
+        provider.create(dict(inputs))
+    message = str(failed.value)
+    run_id = next(iter(fake.runs))
+    assert message == (
+        f"TaskRun 'nightly': run {run_id} FAILED (2 succeeded, 5 errors, 0 skipped): judge down; "
+        "succeed_on is COMPLETED"
+    )
+
+
+def test_succeed_on_may_accept_other_statuses(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    _, result = started(
+        provider,
+        fake,
+        {"task": task_id, "succeed_on": ["completed", "cancelled"]},
+        [{"status": "CANCELLED", "failure_reason": "all data already evaluated"}],
+    )
+    assert result.outs is not None and result.outs["status"] == "CANCELLED"
+
+
+@pytest.mark.parametrize("action", ["cancel", "fail", "keep"])
+def test_timeout_acts_on_on_timeout(
+    provider: TaskRunProvider,
+    fake: ResourceFake,
+    task_id: str,
+    action: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    values = {"task": task_id, "timeout": 12, "poll_interval": 5, "on_timeout": action}
+    inputs = checked(provider, values).inputs
+    fake.next_runs.append([{"status": "RUNNING", "num_successes": i} for i in range(1, 10)])
+    run_state = "CANCELLED" if action == "cancel" else "RUNNING"
+    if action == "keep":
+        result = provider.create(dict(inputs))
+        assert result.outs is not None and result.outs["status"] == "RUNNING"
+        assert "pulumi refresh" in capsys.readouterr().err
+    else:
+        with pytest.raises(ResourceError) as failed:
+            provider.create(dict(inputs))
+        message = str(failed.value)
+        run_id = next(iter(fake.runs))
+        assert message.startswith(f"TaskRun 'nightly': run {run_id} is still RUNNING after 12s")
+        assert ("cancelled it" in message) == (action == "cancel")
+        assert ("left it running" in message) == (action == "fail")
+    assert fake.sleeps == [5, 5, 2]
+    assert next(iter(fake.runs.values()))["status"] == run_state
+
+
+def test_wait_false_records_the_started_run_and_refresh_completes_it(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    _, result = started(provider, fake, {"task": task_id, "wait": False})
+    assert result.outs is not None and result.outs["status"] == "PENDING"
+    assert fake.sleeps == []
+    fake.runs[result.id].update(status="COMPLETED", num_successes=4)
+    fake.run_script.clear()
+    read = provider.read(result.id, result.outs)
+    assert read.id == result.id
+    assert read.outs is not None
+    assert read.outs["status"] == "COMPLETED" and read.outs["num_successes"] == 4
+    assert read.outs["declared"] == result.outs["declared"]
+
+
+def test_a_run_in_progress_refuses_a_new_one_clearly(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    fake.add_run(task_id, status="RUNNING")
+    inputs = checked(provider, {"task": task_id}).inputs
+    with pytest.raises(ResourceError, match=r"refused a new run.*in progress"):
+        provider.create(dict(inputs))
+
+
+def test_fields_of_the_wrong_type_are_refused_before_any_trigger(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs = checked(provider, {"task": task_id}).inputs
+    inputs["max_examples"] = 3
+    with pytest.raises(ResourceError, match="max_examples"):
+        provider.create(dict(inputs))
+    assert not any(call.method == "POST" for call in fake.calls)
+
+
+def test_a_task_given_by_name_resolves_in_the_space(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    _, result = started(provider, fake, {"task": "eval"})
+    assert result.outs is not None and result.outs["task_id"] == task_id
+
+
+# --- diff / update ------------------------------------------------------------------------
+
+
+def test_wait_settings_alone_update_in_place_without_requests(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs, result = started(provider, fake, {"task": task_id, **WINDOW})
+    news = checked(
+        provider, {"task": task_id, **WINDOW, "timeout": 30, "wait": False}, olds=inputs
+    ).inputs
+    diff = provider.diff(result.id, result.outs, news)
+    assert diff.changes is True and diff.replaces == []
+    update = provider.update(result.id, result.outs, news)
+    assert fake.calls == []
+    outs = update.outs
+    assert outs is not None
+    assert outs["run_id"] == result.id and outs["status"] == "COMPLETED"
+    assert outs["declared"]["timeout"] == 30
+
+
+def test_an_unchanged_run_diffs_clean(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs, result = started(provider, fake, {"task": task_id, **WINDOW, "triggers": ["v1"]})
+    same_instant = {
+        "data_start_time": "2026-11-01T00:00:00.000+00:00",
+        "data_end_time": "2026-11-02T01:00:00+01:00",
+    }
+    news = checked(
+        provider, {"task": task_id, **same_instant, "triggers": ["v1"]}, olds=inputs
+    ).inputs
+    assert provider.diff(result.id, result.outs, news).changes is False
+    assert fake.calls == []
+
+
+@pytest.mark.parametrize(
+    ("change", "replaces"),
+    [
+        ({"triggers": {"prompt": "v2"}}, ["triggers"]),
+        ({"max_spans": 50}, ["max_spans"]),
+        ({"data_end_time": "2026-11-03T00:00:00Z"}, ["data_end_time"]),
+        ({"triggers": Unknown()}, ["triggers"]),
+    ],
+    ids=["triggers", "max_spans", "window", "unknown"],
+)
+def test_trigger_changes_are_a_new_run(
+    provider: TaskRunProvider,
+    fake: ResourceFake,
+    task_id: str,
+    change: dict[str, Any],
+    replaces: list[str],
+) -> None:
+    inputs, result = started(provider, fake, {"task": task_id, **WINDOW})
+    news = {**inputs, **change}
+    diff = provider.diff(result.id, result.outs, news)
+    assert diff.replaces == replaces
+    assert diff.delete_before_replace is False
+
+
+def test_another_task_is_a_new_run(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs, result = started(provider, fake, {"task": task_id})
+    other = fake.add_task("other")
+    news = checked(provider, {"task": other}, olds=inputs).inputs
+    assert provider.diff(result.id, result.outs, news).replaces == ["task"]
+    assert provider.diff(result.id, result.outs, {**inputs, "task": Unknown()}).replaces == ["task"]
+
+
+def test_on_delete_cancel_replaces_delete_first(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs, result = started(provider, fake, {"task": task_id, "on_delete": "cancel"})
+    diff = provider.diff(result.id, result.outs, {**inputs, "triggers": 2})
+    assert diff.delete_before_replace is True
+
+
+# --- read / delete ------------------------------------------------------------------------
+
+
+def test_read_drops_a_run_that_is_gone(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    _, result = started(provider, fake, {"task": task_id})
+    del fake.runs[result.id]
+    read = provider.read(result.id, result.outs)
+    assert read.id == "" and read.outs == {}
+
+
+def test_delete_detaches_by_default(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    _, result = started(provider, fake, {"task": task_id, "wait": False})
+    provider.delete(result.id, result.outs)
+    assert fake.calls == []
+    assert fake.runs[result.id]["status"] == "PENDING"
+
+
+def test_delete_cancels_a_run_still_going_when_asked(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    _, result = started(provider, fake, {"task": task_id, "wait": False, "on_delete": "cancel"})
+    fake.run_script.clear()
+    provider.delete(result.id, result.outs)
+    assert fake.runs[result.id]["status"] == "CANCELLED"
+    fake.calls.clear()
+    provider.delete(result.id, result.outs)
+    assert [c.method for c in fake.calls] == ["GET"]
+    del fake.runs[result.id]
+    provider.delete(result.id, result.outs)
+
+
+# --- progress -----------------------------------------------------------------------------
+
+
+def run_state(status: str, successes: int) -> TaskRun:
+    return TaskRun.model_validate(
+        {
+            "id": "run-1",
+            "task_id": "task-1",
+            "status": status,
+            "num_successes": successes,
+            "created_at": "2026-11-01T00:00:00Z",
+        }
+    )
+
+
+def test_progress_lines_are_throttled_but_status_changes_always_show(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    now = [0.0]
+    progress = Progress("TaskRun 'n'", "run-1", 5.0, clock=lambda: now[0])
+    for moment, status, successes in [
+        (0, "PENDING", 0),
+        (1, "RUNNING", 1),
+        (2, "RUNNING", 2),
+        (3, "RUNNING", 3),
+        (6, "RUNNING", 3),
+        (7, "RUNNING", 9),
+        (8, "COMPLETED", 10),
+    ]:
+        now[0] = moment
+        progress(run_state(status, successes))
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "info: TaskRun 'n': run run-1 PENDING: 0 succeeded, 0 errors, 0 skipped (0s)",
+        "info: TaskRun 'n': run run-1 RUNNING: 1 succeeded, 0 errors, 0 skipped (1s)",
+        "info: TaskRun 'n': run run-1 RUNNING: 3 succeeded, 0 errors, 0 skipped (6s)",
+    ]
