@@ -114,12 +114,6 @@ class TaskProvider(ProviderBase):
 
     # --- helpers --------------------------------------------------------------------------
 
-    @property
-    def _projects_seen(self) -> set[str]:
-        """Projects this process has seen exist (kept off the pickled state)."""
-        seen: set[str] = self.__dict__.setdefault("_seen_projects", set())
-        return seen
-
     def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
 
@@ -625,35 +619,8 @@ class TaskProvider(ProviderBase):
         resolved = declared.get("resolved")
         outputs = self._outputs(task, declared, resolved if isinstance(resolved, Mapping) else {})
         drifted = self._drifted(outputs["declared"], outputs)
-        if task.project_id is not None and self._project_gone(
-            client, task.project_id, outputs.get("space_id")
-        ):
-            log(
-                "warning",
-                f"{label}: task {id_} belongs to project {task.project_id}, which no longer "
-                "exists, so the task cannot run; the next preview looks the project up again",
-            )
-            drifted["resolved"].pop("project_id", None)
-            client.clear_cache()
         outputs["declared"] = drifted
         return ReadResult(id_, outputs, inputs=drifted)
-
-    def _project_gone(self, client: TasksClient, project_id: str, space_id: Any) -> bool:
-        """True when the API says the project does not exist (answers "exists" are kept)."""
-        from arize_pulumi.tasks.errors import ArizeError, NotFoundError
-
-        if project_id in self._projects_seen:
-            return False
-        try:
-            client.list(
-                space=space_id if isinstance(space_id, str) else None, project=project_id, limit=1
-            )
-        except NotFoundError:
-            return True
-        except ArizeError:
-            return False
-        self._projects_seen.add(project_id)
-        return False
 
     # --- delete ---------------------------------------------------------------------------
 
