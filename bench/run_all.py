@@ -209,6 +209,43 @@ def task_run_calls(bench: Bench, duration: float, poll: float) -> list[Row]:
     ]
 
 
+def parallel_runs(bench: Bench, duration: float) -> list[Row]:
+    """Four and eight TaskRuns waited on in one up: the provider's four threads in numbers."""
+
+    def program(count: int) -> Callable[[], None]:
+        def run() -> None:
+            for index in range(count):
+                task = arize_pulumi.Task(
+                    f"parallel-{index}",
+                    type="template_evaluation",
+                    project="chatbot-prod",
+                    evaluators=[{"evaluator": "hallucination"}],
+                )
+                arize_pulumi.TaskRun(
+                    f"parallel-run-{index}",
+                    task=task.task_id,
+                    data_start_time="2026-01-01T00:00:00Z",
+                    data_end_time="2026-01-02T00:00:00Z",
+                    poll_interval=0.25,
+                )
+
+        return run
+
+    times: dict[int, float] = {}
+    for count in (4, 8):
+        stack = bench.stack(program(count))
+        times[count] = timed(stack.up)
+        stack.destroy()
+    return [
+        (
+            f"up with 4 / 8 TaskRuns of {duration:g}s each",
+            f"{times[4]:.1f}s / {times[8]:.1f}s (+{times[8] - times[4]:.1f}s)",
+            "8 runs take one more run's length: four waits at a time",
+            "-",
+        )
+    ]
+
+
 def engine_ratio(bench: Bench, n: int, repeats: int) -> list[Row]:
     """Wall time of up, unchanged preview and destroy: Task against the no-op floor."""
     samples: dict[str, dict[str, list[float]]] = {
@@ -408,6 +445,7 @@ def main() -> int:
             bench = Bench(sandbox, work)
             rows += api_calls(bench, args.n)
             rows += task_run_calls(bench, duration=2.0, poll=0.5)
+            rows += parallel_runs(bench, duration=2.0)
             rows += state_size(bench, 10)
             rows += engine_ratio(bench, args.n, args.repeats)
             rows += scale(bench, [int(s) for s in args.sizes.split(",")])
