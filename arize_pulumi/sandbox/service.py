@@ -30,6 +30,7 @@ from arize_pulumi.tasks.models import (
     EvaluatorList,
     Experiment,
     ExperimentList,
+    Pagination,
     Project,
     ProjectList,
     RunStatus,
@@ -99,6 +100,7 @@ ENTITY_KINDS: dict[str, str] = {
 _LABELS = {"ai_integration": "AI integration", "run": "task run"}
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -127,6 +129,35 @@ def _require(tx: Tx, kind: str, entity_id: str, field: str) -> Row:
         label = _LABELS.get(kind, kind)
         raise not_found(f"{field}: {label} {entity_id} not found")
     return row
+
+
+def _project(r: Row) -> Project:
+    return Project(
+        id=r.id, name=str(r.name), space_id=str(r.space_id), created_at=r.doc["created_at"]
+    )
+
+
+def _dataset(r: Row) -> Dataset:
+    return Dataset(
+        id=r.id,
+        name=str(r.name),
+        space_id=str(r.space_id),
+        created_at=r.doc["created_at"],
+        updated_at=r.doc["updated_at"],
+    )
+
+
+def _evaluator(r: Row) -> Evaluator:
+    return Evaluator(
+        id=r.id,
+        name=str(r.name),
+        space_id=str(r.space_id),
+        type=r.doc["type"],
+        description=r.doc.get("description"),
+        created_by_user_id=r.doc.get("created_by_user_id"),
+        created_at=r.doc["created_at"],
+        updated_at=r.doc["updated_at"],
+    )
 
 
 class SandboxService:
@@ -182,13 +213,16 @@ class SandboxService:
         name: str | None,
         limit: int,
         cursor: str | None,
-    ) -> list[Row]:
+        view: Callable[[Row], T],
+    ) -> tuple[list[T], Pagination]:
+        """One page of the rows of ``kind`` in the spaces a list is scoped to, shown by ``view``."""
         after = decode_cursor(kind, cursor)
         with self.store.transaction() as tx:
             space_ids = self._spaces(tx, space_id, space_name)
-            return tx.find(
+            rows = tx.find(
                 kind, space_ids=space_ids, name_contains=name, after=after, limit=limit + 1
             )
+        return page(kind, rows, [view(r) for r in rows], limit)
 
     def list_projects(
         self,
@@ -198,14 +232,9 @@ class SandboxService:
         limit: int,
         cursor: str | None,
     ) -> ProjectList:
-        rows = self._in_spaces("project", space_id, space_name, name, limit, cursor)
-        items = [
-            Project(
-                id=r.id, name=str(r.name), space_id=str(r.space_id), created_at=r.doc["created_at"]
-            )
-            for r in rows
-        ]
-        projects, pagination = page("project", rows, items, limit)
+        projects, pagination = self._in_spaces(
+            "project", space_id, space_name, name, limit, cursor, _project
+        )
         return ProjectList(projects=projects, pagination=pagination)
 
     def list_datasets(
@@ -216,18 +245,9 @@ class SandboxService:
         limit: int,
         cursor: str | None,
     ) -> DatasetList:
-        rows = self._in_spaces("dataset", space_id, space_name, name, limit, cursor)
-        items = [
-            Dataset(
-                id=r.id,
-                name=str(r.name),
-                space_id=str(r.space_id),
-                created_at=r.doc["created_at"],
-                updated_at=r.doc["updated_at"],
-            )
-            for r in rows
-        ]
-        datasets, pagination = page("dataset", rows, items, limit)
+        datasets, pagination = self._in_spaces(
+            "dataset", space_id, space_name, name, limit, cursor, _dataset
+        )
         return DatasetList(datasets=datasets, pagination=pagination)
 
     def list_evaluators(
@@ -238,21 +258,9 @@ class SandboxService:
         limit: int,
         cursor: str | None,
     ) -> EvaluatorList:
-        rows = self._in_spaces("evaluator", space_id, space_name, name, limit, cursor)
-        items = [
-            Evaluator(
-                id=r.id,
-                name=str(r.name),
-                space_id=str(r.space_id),
-                type=r.doc["type"],
-                description=r.doc.get("description"),
-                created_by_user_id=r.doc.get("created_by_user_id"),
-                created_at=r.doc["created_at"],
-                updated_at=r.doc["updated_at"],
-            )
-            for r in rows
-        ]
-        evaluators, pagination = page("evaluator", rows, items, limit)
+        evaluators, pagination = self._in_spaces(
+            "evaluator", space_id, space_name, name, limit, cursor, _evaluator
+        )
         return EvaluatorList(evaluators=evaluators, pagination=pagination)
 
     def list_experiments(

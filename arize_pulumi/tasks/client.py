@@ -26,7 +26,7 @@ from typing import Any, Final, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from arize_pulumi.tasks._transport import (
     UNSAFE_RETRY_STATUSES,
@@ -59,7 +59,7 @@ from arize_pulumi.tasks.models import (
 from arize_pulumi.tasks.resolve import (
     PAGE_LIMIT,
     Resolver,
-    exact_match,
+    find_named,
     iter_pages,
     space_label,
     space_required,
@@ -102,6 +102,7 @@ _ACTIVE = frozenset({RunStatus.PENDING, RunStatus.RUNNING})
 
 
 R = TypeVar("R", bound=RequestModel)
+M = TypeVar("M", bound=BaseModel)
 
 
 class UnsetType(enum.Enum):
@@ -392,15 +393,17 @@ class TasksClient:
     def _task_named(
         self, name: str, params: Mapping[str, Any], scope: str, budget: RetryBudget
     ) -> Task:
-        tasks = iter_pages(
+        return find_named(
             self._transport,
+            "task",
+            name,
             "/v2/tasks",
-            {**params, "name": name},
+            params,
             TaskList,
             lambda page: (page.tasks, page.pagination),
+            scope,
             budget,
         )
-        return exact_match("task", name, tasks, scope=scope, path="/v2/tasks")
 
     def _task(self, task: str, space: str | None, budget: RetryBudget) -> Task:
         if is_id(task):
@@ -552,22 +555,39 @@ class TasksClient:
             logger.debug("found task %s made by an earlier attempt of this create", task.id)
             return task
 
+        return self._post_once(
+            "/v2/tasks",
+            Task,
+            request,
+            recover,
+            budget,
+            "the last attempt may have created the task; a re-run is safe (it is refused "
+            "with a name conflict rather than creating a duplicate)",
+        )
+
+    def _post_once(
+        self,
+        path: str,
+        model: type[M],
+        request: RequestModel,
+        recover: Callable[[], M | None],
+        budget: RetryBudget,
+        unknown_note: str,
+    ) -> M:
+        """POST what must not be made twice: a 409 after an unknown outcome asks ``recover``."""
         result = self._transport.request_or_recover(
             "POST",
-            "/v2/tasks",
+            path,
             budget=budget,
             body=request.to_wire(),
             recover=recover,
             retry_statuses=UNSAFE_RETRY_STATUSES,
             landed_status=409,
-            unknown_note=(
-                "the last attempt may have created the task; a re-run is safe (it is refused "
-                "with a name conflict rather than creating a duplicate)"
-            ),
+            unknown_note=unknown_note,
         )
-        if isinstance(result, Task):
-            return result
-        return self._transport.parse(Task, result)
+        if isinstance(result, httpx.Response):
+            return self._transport.parse(model, result)
+        return result
 
     def update(
         self,
@@ -752,21 +772,14 @@ class TasksClient:
                     return run
             return None
 
-        result = self._transport.request_or_recover(
-            "POST",
+        return self._post_once(
             f"/v2/tasks/{_segment(task_id)}/trigger",
-            budget=budget,
-            body=request.to_wire(),
-            recover=recover,
-            retry_statuses=UNSAFE_RETRY_STATUSES,
-            landed_status=409,
-            unknown_note=(
-                "the last attempt may have started a run; check list_runs before re-running"
-            ),
+            TaskRun,
+            request,
+            recover,
+            budget,
+            "the last attempt may have started a run; check list_runs before re-running",
         )
-        if isinstance(result, TaskRun):
-            return result
-        return self._transport.parse(TaskRun, result)
 
     def list_runs(
         self,

@@ -159,6 +159,22 @@ def exact_match(
     return matches[0]
 
 
+def find_named(
+    transport: Transport,
+    kind: str,
+    name: str,
+    path: str,
+    filters: Mapping[str, Any],
+    model: type[L],
+    items: Callable[[L], tuple[Sequence[N], Pagination]],
+    scope: str | None,
+    budget: RetryBudget,
+) -> N:
+    """The one listed item named exactly ``name``; the server's filter is a substring."""
+    found = iter_pages(transport, path, {**filters, "name": name}, model, items, budget)
+    return exact_match(kind, name, found, scope=scope, path=path)
+
+
 class Resolver:
     """Turns names into IDs for one client; IDs pass through without a request."""
 
@@ -182,65 +198,82 @@ class Resolver:
         ):
             cache.clear()
 
+    def _in_space(
+        self, kind: str, name: str, space: str | None, budget: RetryBudget
+    ) -> tuple[str, str]:
+        """The ID of the space a name is looked up in, and how messages name that space."""
+        if space is None:
+            raise space_required(f"{kind} {name!r}")
+        return self.space_id(space, budget), space_label(space)
+
+    def _id_in_space(
+        self,
+        kind: str,
+        name: str,
+        space: str | None,
+        budget: RetryBudget,
+        cache: SingleFlightCache[tuple[str, str], str],
+        path: str,
+        model: type[L],
+        items: Callable[[L], tuple[Sequence[N], Pagination]],
+    ) -> str:
+        """The ID of the item named ``name`` in the space, cached per space."""
+        space_id, scope = self._in_space(kind, name, space, budget)
+
+        def lookup() -> str:
+            filters = {"space_id": space_id}
+            return find_named(
+                self._transport, kind, name, path, filters, model, items, scope, budget
+            ).id
+
+        return cache.get((space_id, name), lookup)
+
     def space_id(self, space: str, budget: RetryBudget) -> str:
         if is_id(space):
             return space
 
         def lookup() -> str:
-            path = "/v2/spaces"
-            spaces = iter_pages(
+            return find_named(
                 self._transport,
-                path,
-                {"name": space},
+                "space",
+                space,
+                "/v2/spaces",
+                {},
                 SpaceList,
                 lambda page: (page.spaces, page.pagination),
+                None,
                 budget,
-            )
-            return exact_match("space", space, spaces, scope=None, path=path).id
+            ).id
 
         return self._spaces.get(space, lookup)
 
     def project_id(self, project: str, space: str | None, budget: RetryBudget) -> str:
         if is_id(project):
             return project
-        if space is None:
-            raise space_required(f"project {project!r}")
-        space_id = self.space_id(space, budget)
-
-        def lookup() -> str:
-            path = "/v2/projects"
-            projects = iter_pages(
-                self._transport,
-                path,
-                {"space_id": space_id, "name": project},
-                ProjectList,
-                lambda page: (page.projects, page.pagination),
-                budget,
-            )
-            return exact_match("project", project, projects, scope=space_label(space), path=path).id
-
-        return self._projects.get((space_id, project), lookup)
+        return self._id_in_space(
+            "project",
+            project,
+            space,
+            budget,
+            self._projects,
+            "/v2/projects",
+            ProjectList,
+            lambda page: (page.projects, page.pagination),
+        )
 
     def dataset_id(self, dataset: str, space: str | None, budget: RetryBudget) -> str:
         if is_id(dataset):
             return dataset
-        if space is None:
-            raise space_required(f"dataset {dataset!r}")
-        space_id = self.space_id(space, budget)
-
-        def lookup() -> str:
-            path = "/v2/datasets"
-            datasets = iter_pages(
-                self._transport,
-                path,
-                {"space_id": space_id, "name": dataset},
-                DatasetList,
-                lambda page: (page.datasets, page.pagination),
-                budget,
-            )
-            return exact_match("dataset", dataset, datasets, scope=space_label(space), path=path).id
-
-        return self._datasets.get((space_id, dataset), lookup)
+        return self._id_in_space(
+            "dataset",
+            dataset,
+            space,
+            budget,
+            self._datasets,
+            "/v2/datasets",
+            DatasetList,
+            lambda page: (page.datasets, page.pagination),
+        )
 
     def evaluator(self, evaluator: str, space: str | None, budget: RetryBudget) -> Evaluator:
         """An evaluator by name (in ``space``) or by ID.
@@ -265,22 +298,19 @@ class Resolver:
                     path="/v2/evaluators",
                 )
             return index[evaluator]
-        if space is None:
-            raise space_required(f"evaluator {evaluator!r}")
-        space_id = self.space_id(space, budget)
+        space_id, scope = self._in_space("evaluator", evaluator, space, budget)
 
         def lookup() -> Evaluator:
-            path = "/v2/evaluators"
-            evaluators = iter_pages(
+            return find_named(
                 self._transport,
-                path,
-                {"space_id": space_id, "name": evaluator},
+                "evaluator",
+                evaluator,
+                "/v2/evaluators",
+                {"space_id": space_id},
                 EvaluatorList,
                 lambda page: (page.evaluators, page.pagination),
+                scope,
                 budget,
-            )
-            return exact_match(
-                "evaluator", evaluator, evaluators, scope=space_label(space), path=path
             )
 
         return self._evaluators.get((space_id, evaluator), lookup)
@@ -296,17 +326,17 @@ class Resolver:
             return experiment
 
         def lookup() -> str:
-            path = "/v2/experiments"
-            experiments = iter_pages(
+            return find_named(
                 self._transport,
-                path,
-                {"dataset_id": dataset_id, "name": experiment},
+                "experiment",
+                experiment,
+                "/v2/experiments",
+                {"dataset_id": dataset_id},
                 ExperimentList,
                 lambda page: (page.experiments, page.pagination),
+                f"dataset {dataset_id}",
                 budget,
-            )
-            scope = f"dataset {dataset_id}"
-            return exact_match("experiment", experiment, experiments, scope=scope, path=path).id
+            ).id
 
         return self._experiments.get((dataset_id, experiment), lookup)
 
