@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi.dynamic
 
+from arize_pulumi.resources._normalize import plain
 from arize_pulumi.resources.config import MISSING_KEY_MESSAGE, ProviderSettings
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
 
 ClientFactory = Callable[[ProviderSettings], "TasksClient"]
+
+T = TypeVar("T")
 
 _clients: dict[ProviderSettings, TasksClient] = {}
 _clients_lock = threading.Lock()
@@ -113,10 +116,39 @@ def api_errors(label: str, action: str) -> Iterator[None]:
         raise ResourceError(f"{label}: {action} failed: {describe(exc)}") from None
 
 
+def fetch_live(label: str, what: str, fetch: Callable[[], T]) -> T | None:
+    """What a refresh reads; ``None`` (with a warning) when it no longer exists."""
+    from arize_pulumi.tasks.errors import ArizeError, NotFoundError
+
+    try:
+        return fetch()
+    except NotFoundError:
+        log("warning", f"{label}: {what} no longer exists; removing it from the state")
+        return None
+    except ArizeError as exc:
+        raise ResourceError(f"{label}: reading {what} failed: {describe(exc)}") from None
+
+
+def with_declared(
+    live: Mapping[str, Any], declared: Mapping[str, Any], resolved: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Full state: the live values and the checked inputs (with ``resolved``) they came from."""
+    return dict(live) | {"declared": dict(declared) | {"resolved": dict(resolved)}}
+
+
 class ProviderBase(pulumi.dynamic.ResourceProvider):
     """Configuration and client access for a dynamic provider that pickles to a reference."""
 
     serialize_as_secret_always = False
+
+    INPUTS: frozenset[str]
+    """The arguments a program may give."""
+
+    STATE_INPUTS: frozenset[str]
+    """What the checked inputs hold: the arguments, the resource name and ``resolved``."""
+
+    OUTPUTS: tuple[str, ...]
+    """The state keys the resource exposes as outputs."""
 
     _settings: ProviderSettings | None = None
     _client_factory: ClientFactory | None = None
@@ -128,6 +160,17 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
+
+    def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
+
+    def _declared(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        declared = state.get("declared")
+        return self._inputs(declared if isinstance(declared, Mapping) else state)
+
+    def _refuse_unknown(self, inputs: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
+        for key in sorted(set(inputs) - self.STATE_INPUTS):
+            fail(key, f"unknown argument; the arguments are {', '.join(sorted(self.INPUTS))}")
 
     def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
         self._settings = ProviderSettings.load(req.config)

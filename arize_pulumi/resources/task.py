@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from arize_pulumi.resources._normalize import to_inputs
+from arize_pulumi.resources._provider import ProviderBase
 from arize_pulumi.resources.args import (
     RunConfigurationInput,
     TaskEvaluatorArgs,
@@ -93,27 +94,6 @@ class TaskArgsDict(TypedDict):
     adopt: NotRequired[pulumi.Input[bool] | None]
 
 
-_OUTPUTS = (
-    "task_id",
-    "name",
-    "type",
-    "space_id",
-    "project_id",
-    "dataset_id",
-    "evaluators",
-    "experiment_ids",
-    "sampling_rate",
-    "is_continuous",
-    "query_filter",
-    "run_configuration",
-    "created_at",
-    "updated_at",
-    "last_run_at",
-    "created_by_user_id",
-    "declared",
-)
-
-
 def resource_inputs(
     kind: str,
     resource_name: str,
@@ -146,6 +126,27 @@ def resource_inputs(
             f"the arguments are {', '.join(sorted(allowed))}"
         )
     return {key: value for key, value in merged.items() if value is not None}, opts
+
+
+def resource_props(
+    provider: type[ProviderBase],
+    kind: str,
+    resource_name: str,
+    positional: tuple[Any, ...],
+    keywords: Mapping[str, Any],
+    **defaults: Any,
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """The properties to register (every output, unset until the provider fills it) and options.
+
+    ``defaults`` stand for inputs the program did not give.
+    """
+    inputs, opts = resource_inputs(kind, resource_name, positional, keywords, provider.INPUTS)
+    for key, value in defaults.items():
+        inputs.setdefault(key, value)
+    props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
+    props.update(inputs)
+    props["resource_name"] = resource_name
+    return props, opts
 
 
 class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
@@ -231,9 +232,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
 
         :param resource_name: The Pulumi resource name, also the default task ``name``.
         """
-        inputs, opts = resource_inputs("Task", resource_name, args, kwargs, TaskProvider.INPUTS)
-        inputs.setdefault("name", resource_name)
-        props: dict[str, Any] = dict.fromkeys(_OUTPUTS)
-        props.update(inputs)
-        props["resource_name"] = resource_name
+        props, opts = resource_props(
+            TaskProvider, "Task", resource_name, args, kwargs, name=resource_name
+        )
         super().__init__(TaskProvider(), resource_name, props, opts)

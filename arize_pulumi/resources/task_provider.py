@@ -30,7 +30,15 @@ from arize_pulumi.resources._normalize import (
     touches_unknown,
     upper_or_none,
 )
-from arize_pulumi.resources._provider import ProviderBase, ResourceError, api_errors, describe, log
+from arize_pulumi.resources._provider import (
+    ProviderBase,
+    ResourceError,
+    api_errors,
+    describe,
+    fetch_live,
+    log,
+    with_declared,
+)
 from arize_pulumi.resources._references import (
     References,
     evaluator_entries,
@@ -112,14 +120,9 @@ class TaskProvider(ProviderBase):
     STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
     """What the checked inputs hold: the arguments, the resource name and ``resolved``."""
 
+    OUTPUTS = (*_LIVE_KEYS, "declared")
+
     # --- helpers --------------------------------------------------------------------------
-
-    def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
-
-    def _declared(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        declared = state.get("declared")
-        return self._inputs(declared if isinstance(declared, Mapping) else state)
 
     def _references(self, inputs: Mapping[str, Any], previous: Any) -> References:
         refs = References(self.client, previous, self.settings.space)
@@ -245,7 +248,7 @@ class TaskProvider(ProviderBase):
             "last_run_at": wire["last_run_at"],
             "created_by_user_id": task.created_by_user_id,
         }
-        return live | {"declared": dict(declared) | {"resolved": dict(resolved)}}
+        return with_declared(live, declared, resolved)
 
     # --- check ----------------------------------------------------------------------------
 
@@ -268,8 +271,7 @@ class TaskProvider(ProviderBase):
         def fail(field: str, reason: str) -> None:
             failures.append(CheckFailure(top_level(field), f"{label}: {field}: {reason}"))
 
-        for key in sorted(set(inputs) - self.STATE_INPUTS):
-            fail(key, f"unknown argument; the arguments are {', '.join(sorted(self.INPUTS))}")
+        self._refuse_unknown(inputs, fail)
         kind = values.get("type")
         if kind is None:
             fail("type", f"required; one of {', '.join(t.lower() for t in TASK_TYPES)}")
@@ -529,8 +531,7 @@ class TaskProvider(ProviderBase):
         fields = [f for f in self._differences(desired, live) if f not in _FIXED]
         if not fields:
             state = {k: olds.get(k) for k in _LIVE_KEYS} | {"space_id": resolved.get("space_id")}
-            declared = dict(inputs) | {"resolved": dict(resolved)}
-            return pulumi.dynamic.UpdateResult(state | {"declared": declared})
+            return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
         client = self.client()
         try:
             task = client.update(
@@ -604,18 +605,12 @@ class TaskProvider(ProviderBase):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh: drop a task that is gone; report drift as live values and as inputs."""
-        from arize_pulumi.tasks.errors import ArizeError, NotFoundError
-
         declared = self._declared(plain(props))
         label = _label(declared)
         client = self.client()
-        try:
-            task = client.get(id_)
-        except NotFoundError:
-            log("warning", f"{label}: task {id_} no longer exists; removing it from the state")
+        task = fetch_live(label, f"task {id_}", lambda: client.get(id_))
+        if task is None:
             return ReadResult("", {})
-        except ArizeError as exc:
-            raise ResourceError(f"{label}: reading task {id_} failed: {describe(exc)}") from None
         resolved = declared.get("resolved")
         outputs = self._outputs(task, declared, resolved if isinstance(resolved, Mapping) else {})
         drifted = self._drifted(outputs["declared"], outputs)

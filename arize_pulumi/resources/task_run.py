@@ -10,7 +10,7 @@ from typing import Any, NotRequired, TypedDict, Unpack, overload
 import pulumi
 import pulumi.dynamic
 
-from arize_pulumi.resources.task import resource_inputs
+from arize_pulumi.resources.task import resource_props
 from arize_pulumi.resources.task_run_provider import TaskRunProvider
 
 __all__ = ["TaskRun", "TaskRunArgs", "TaskRunArgsDict"]
@@ -114,24 +114,6 @@ class TaskRunArgsDict(TypedDict):
     on_delete: NotRequired[pulumi.Input[str] | None]
 
 
-_OUTPUTS = (
-    "run_id",
-    "task_id",
-    "status",
-    "num_successes",
-    "num_errors",
-    "num_skipped",
-    "run_started_at",
-    "run_finished_at",
-    "data_start_time",
-    "data_end_time",
-    "experiment_id",
-    "failure_reason",
-    "created_at",
-    "declared",
-)
-
-
 class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     """A run of an Arize AX task, triggered on create and, by default, waited on until it
     ends: a final status outside ``succeed_on`` fails ``pulumi up``, which makes a run a
@@ -203,10 +185,5 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
 
         :param resource_name: The Pulumi resource name.
         """
-        inputs, opts = resource_inputs(
-            "TaskRun", resource_name, args, kwargs, TaskRunProvider.INPUTS
-        )
-        props: dict[str, Any] = dict.fromkeys(_OUTPUTS)
-        props.update(inputs)
-        props["resource_name"] = resource_name
+        props, opts = resource_props(TaskRunProvider, "TaskRun", resource_name, args, kwargs)
         super().__init__(TaskRunProvider(), resource_name, props, opts)

@@ -29,7 +29,14 @@ from arize_pulumi.resources._normalize import (
     top_level,
     touches_unknown,
 )
-from arize_pulumi.resources._provider import ProviderBase, ResourceError, describe, log
+from arize_pulumi.resources._provider import (
+    ProviderBase,
+    ResourceError,
+    describe,
+    fetch_live,
+    log,
+    with_declared,
+)
 from arize_pulumi.resources._references import References, is_id
 
 if TYPE_CHECKING:
@@ -64,6 +71,19 @@ DEFAULTS: dict[str, Any] = {
     "on_delete": "detach",
 }
 _UNORDERED = ("experiment_ids", "example_ids", "evaluation_task_ids")
+_RUN_FIELDS = (
+    "num_successes",
+    "num_errors",
+    "num_skipped",
+    "run_started_at",
+    "run_finished_at",
+    "data_start_time",
+    "data_end_time",
+    "experiment_id",
+    "failure_reason",
+    "created_at",
+)
+"""The run's wire fields that the state holds as they are."""
 
 
 def _label(inputs: Mapping[str, Any]) -> str:
@@ -78,6 +98,19 @@ def _setting(inputs: Mapping[str, Any], key: str) -> Any:
 
 def _succeed_on(inputs: Mapping[str, Any]) -> list[str]:
     return [str(s).upper() for s in _setting(inputs, "succeed_on")]
+
+
+def _setting_meaning(inputs: Mapping[str, Any], key: str) -> Any:
+    """A wait setting as it behaves, so a spelling change (``CANCEL``, ``600`` for
+    ``600.0``, statuses re-cased or reordered) previews as no change."""
+    value = _setting(inputs, key)
+    if key == "succeed_on":
+        return sorted(set(_succeed_on(inputs)))
+    if key in ("on_timeout", "on_delete") and isinstance(value, str):
+        return value.lower()
+    if key in ("poll_interval", "timeout") and isinstance(value, int | float):
+        return float(value)
+    return value
 
 
 def _trigger_value(key: str, value: Any) -> Any:
@@ -141,18 +174,13 @@ class TaskRunProvider(ProviderBase):
 
     STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
 
+    OUTPUTS = ("run_id", "task_id", "status", *_RUN_FIELDS, "declared")
+
     PROGRESS_INTERVAL = 5.0
     """Least seconds between two progress lines that only report new counts."""
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
     _clock: Callable[[], float] = staticmethod(time.monotonic)
-
-    def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
-
-    def _declared(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        declared = state.get("declared")
-        return self._inputs(declared if isinstance(declared, Mapping) else state)
 
     def _references(self, inputs: Mapping[str, Any], previous: Any) -> References:
         """Resolve the task (ID and type); a space is looked up only for a task name."""
@@ -181,23 +209,9 @@ class TaskRunProvider(ProviderBase):
             "run_id": run.id,
             "task_id": run.task_id,
             "status": run.status.value,
-            **{
-                key: wire[key]
-                for key in (
-                    "num_successes",
-                    "num_errors",
-                    "num_skipped",
-                    "run_started_at",
-                    "run_finished_at",
-                    "data_start_time",
-                    "data_end_time",
-                    "experiment_id",
-                    "failure_reason",
-                    "created_at",
-                )
-            },
+            **{key: wire[key] for key in _RUN_FIELDS},
         }
-        return live | {"declared": dict(declared) | {"resolved": dict(resolved)}}
+        return with_declared(live, declared, resolved)
 
     # --- check ----------------------------------------------------------------------------
 
@@ -217,8 +231,7 @@ class TaskRunProvider(ProviderBase):
         def fail(field: str, reason: str) -> None:
             failures.append(CheckFailure(top_level(field), f"{label}: {field}: {reason}"))
 
-        for key in sorted(set(inputs) - self.STATE_INPUTS):
-            fail(key, f"unknown argument; the arguments are {', '.join(sorted(self.INPUTS))}")
+        self._refuse_unknown(inputs, fail)
         task = values.get("task")
         if task is None or (isinstance(task, str) and not task.strip()):
             fail("task", "required: the task's ID (e.g. `task.task_id`) or name")
@@ -300,7 +313,8 @@ class TaskRunProvider(ProviderBase):
         changes = [
             key
             for key in DEFAULTS
-            if has_unknown(new.get(key)) or stable(_setting(new, key)) != stable(_setting(old, key))
+            if has_unknown(new.get(key))
+            or stable(_setting_meaning(new, key)) != stable(_setting_meaning(old, key))
         ]
         if replaces:
             cancel_first = str(_setting(old, "on_delete")).lower() == "cancel"
@@ -454,23 +468,15 @@ class TaskRunProvider(ProviderBase):
         inputs = self._inputs(_news)
         resolved = inputs.get("resolved") or self._declared(olds).get("resolved") or {}
         state = {k: v for k, v in olds.items() if k not in ("declared", "__provider")}
-        return pulumi.dynamic.UpdateResult(
-            state | {"declared": dict(inputs) | {"resolved": dict(resolved)}}
-        )
+        return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh the run's status and counts; a run that is gone leaves the state."""
-        from arize_pulumi.tasks.errors import ArizeError, NotFoundError
-
         declared = self._declared(plain(props))
         label = _label(declared)
-        try:
-            run = self.client().get_run(id_)
-        except NotFoundError:
-            log("warning", f"{label}: run {id_} no longer exists; removing it from the state")
+        run = fetch_live(label, f"run {id_}", lambda: self.client().get_run(id_))
+        if run is None:
             return ReadResult("", {})
-        except ArizeError as exc:
-            raise ResourceError(f"{label}: reading run {id_} failed: {describe(exc)}") from None
         resolved = declared.get("resolved")
         return ReadResult(
             id_, self._outputs(run, declared, resolved if isinstance(resolved, Mapping) else {})
