@@ -290,6 +290,21 @@ def test_wait_settings_alone_update_in_place_without_requests(
     assert outs["declared"]["timeout"] == 30
 
 
+def test_wait_settings_spelled_differently_are_no_change(
+    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+) -> None:
+    inputs, result = started(provider, fake, {"task": task_id, **WINDOW})
+    respelled = {
+        "timeout": 600,
+        "poll_interval": 5,
+        "on_timeout": "CANCEL",
+        "on_delete": "Detach",
+        "succeed_on": ["completed"],
+    }
+    news = checked(provider, {"task": task_id, **WINDOW, **respelled}, olds=inputs).inputs
+    assert provider.diff(result.id, result.outs, news).changes is False
+
+
 def test_an_unchanged_run_diffs_clean(
     provider: TaskRunProvider, fake: ResourceFake, task_id: str
 ) -> None:
