@@ -24,8 +24,14 @@ def main() -> int:
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
     state = REPO / ".state"
     state.mkdir(exist_ok=True)
-    sandbox = start_sandbox("--db", str(state / "sandbox.db"), "--api-key", DEMO_API_KEY)
-    print(f"sandbox: {sandbox.base_url} (state in {state})")
+    sandbox = start_sandbox(
+        "--db",
+        str(state / "sandbox.db"),
+        "--api-key",
+        DEMO_API_KEY,
+        log_path=state / "sandbox.log",
+    )
+    print(f"sandbox: {sandbox.base_url} (state and request log in {state})")
     print(f"pulumi:  {bin_dir / 'pulumi'}")
     try:
         stack = LocalStack(

@@ -18,10 +18,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pulumi import automation as auto
 
@@ -49,6 +50,7 @@ class SandboxProcess:
 
     base_url: str
     process: subprocess.Popen[str]
+    log_path: Path
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -60,22 +62,45 @@ class SandboxProcess:
                 self.process.wait()
 
 
-def start_sandbox(*args: str) -> SandboxProcess:
-    """Start a sandbox on a free loopback port and wait for its first line."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "arize_pulumi.sandbox", "--host", "127.0.0.1", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def start_sandbox(*args: str, log_path: Path | None = None) -> SandboxProcess:
+    """Start a sandbox on a free loopback port and wait for its first line.
+
+    Its request log goes to a file: a pipe nobody reads would fill up and stall the server.
+    """
+    if log_path is None:
+        handle, name = tempfile.mkstemp(prefix="arize-sandbox-", suffix=".log")
+        os.close(handle)
+        log_path = Path(name)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "arize_pulumi.sandbox",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                *args,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
     assert process.stdout is not None
     line = process.stdout.readline()
     match = _LISTENING.search(line)
     if not match:
         process.kill()
-        _, err = process.communicate(timeout=10)
-        raise RuntimeError(f"the sandbox did not start: {line!r}\n{err}")
-    return SandboxProcess(match.group(1), process)
+        process.wait(timeout=10)
+        raise RuntimeError(f"the sandbox did not start: {line!r}\n{log_path.read_text()}")
+    threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
+    return SandboxProcess(match.group(1), process, log_path)
+
+
+def _drain(stream: IO[str]) -> None:
+    for _ in stream:
+        pass
 
 
 @dataclass
