@@ -12,6 +12,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 
+from arize_pulumi._pickling import pickler_left_as_found
+
 
 class NoopProvider(ResourceProvider):
     """Creates, diffs and deletes nothing; echoes its inputs as outputs."""
@@ -30,4 +32,5 @@ class Noop(pulumi.dynamic.Resource, module="arize", name="Noop"):
     """A no-op resource with one input, ``name``."""
 
     def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(NoopProvider(), resource_name, {"name": resource_name}, opts)
+        with pickler_left_as_found():
+            super().__init__(NoopProvider(), resource_name, {"name": resource_name}, opts)

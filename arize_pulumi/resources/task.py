@@ -9,6 +9,7 @@ from typing import Any, NotRequired, TypedDict, Unpack, overload
 import pulumi
 import pulumi.dynamic
 
+from arize_pulumi._pickling import pickler_left_as_found
 from arize_pulumi.resources._normalize import to_inputs
 from arize_pulumi.resources._provider import ProviderBase
 from arize_pulumi.resources.args import (
@@ -235,4 +236,5 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
         props, opts = resource_props(
             TaskProvider, "Task", resource_name, args, kwargs, name=resource_name
         )
-        super().__init__(TaskProvider(), resource_name, props, opts)
+        with pickler_left_as_found():
+            super().__init__(TaskProvider(), resource_name, props, opts)

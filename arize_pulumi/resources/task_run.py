@@ -10,6 +10,7 @@ from typing import Any, NotRequired, TypedDict, Unpack, overload
 import pulumi
 import pulumi.dynamic
 
+from arize_pulumi._pickling import pickler_left_as_found
 from arize_pulumi.resources.task import resource_props
 from arize_pulumi.resources.task_run_provider import TaskRunProvider
 
@@ -186,4 +187,5 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
         :param resource_name: The Pulumi resource name.
         """
         props, opts = resource_props(TaskRunProvider, "TaskRun", resource_name, args, kwargs)
-        super().__init__(TaskRunProvider(), resource_name, props, opts)
+        with pickler_left_as_found():
+            super().__init__(TaskRunProvider(), resource_name, props, opts)

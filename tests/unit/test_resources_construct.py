@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -164,3 +165,22 @@ def test_options_may_come_second_with_keyword_arguments(recorder: Recorder) -> A
 def test_a_misplaced_argument_is_refused(recorder: Recorder) -> None:
     with pytest.raises(TypeError, match="expected \\(args, opts\\)"):
         TaskRun("r", {"task": "t"}, "not options")  # type: ignore[call-overload]
+
+
+@pulumi.runtime.test
+def test_a_thousand_tasks_and_runs_in_one_program(recorder: Recorder) -> Any:
+    """pulumi wraps the pickler once per dynamic resource; ours leave it as they found it,
+    so a large program neither slows down per resource nor overflows the stack."""
+    pickler = pickle._Pickler
+    before = pickler.__dict__["_batch_setitems"]
+    tasks = [
+        Task(f"bulk-{index}", type="template_evaluation", project="p", evaluators=["e"])
+        for index in range(1100)
+    ]
+    runs = [TaskRun(f"bulk-run-{index}", task=tasks[index].task_id) for index in range(100)]
+    assert pickler.__dict__["_batch_setitems"] is before
+
+    def registered(_: Any) -> None:
+        assert len(recorder.registered) == 1200
+
+    return pulumi.Output.all(*(run.run_id for run in runs)).apply(registered)
