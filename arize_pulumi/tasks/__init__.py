@@ -5,15 +5,8 @@ the errors, retry policy, wire models and the pure validation helpers that the P
 resources reuse in ``check`` are re-exported here.
 """
 
-from arize_pulumi.tasks.client import (
-    DEFAULT_BASE_URL,
-    REGIONS,
-    UNSET,
-    TaskPage,
-    TaskRunPage,
-    TasksClient,
-    UnsetType,
-)
+from typing import TYPE_CHECKING, Any
+
 from arize_pulumi.tasks.errors import (
     AmbiguousNameError,
     APIConnectionError,
@@ -66,6 +59,32 @@ from arize_pulumi.tasks.validation import (
     validate_trigger_fields,
     validate_update_fields,
 )
+
+if TYPE_CHECKING:
+    from arize_pulumi.tasks.client import (
+        DEFAULT_BASE_URL,
+        REGIONS,
+        UNSET,
+        TaskPage,
+        TaskRunPage,
+        TasksClient,
+        UnsetType,
+    )
+
+_FROM_CLIENT = frozenset(
+    {"DEFAULT_BASE_URL", "REGIONS", "UNSET", "TaskPage", "TaskRunPage", "TasksClient", "UnsetType"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Load the client (and httpx) only when it is asked for: the Pulumi providers import
+    the models and validators here on every preview, which makes no HTTP call."""
+    if name in _FROM_CLIENT:
+        from arize_pulumi.tasks import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -184,3 +184,17 @@ def test_a_thousand_tasks_and_runs_in_one_program(recorder: Recorder) -> Any:
         assert len(recorder.registered) == 1200
 
     return pulumi.Output.all(*(run.run_id for run in runs)).apply(registered)
+
+
+def test_check_and_diff_paths_do_not_load_the_http_client() -> None:
+    """An unchanged preview makes no request, so the provider process must not pay for
+    importing httpx: the models and validators load without it."""
+    probe = (
+        "import sys, arize_pulumi.tasks.validation, arize_pulumi.resources.task_provider, "
+        "arize_pulumi.resources.task_run_provider; "
+        "from arize_pulumi.tasks import TaskType, validate_task; "
+        "print('httpx' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
