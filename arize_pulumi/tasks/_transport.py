@@ -35,7 +35,7 @@ from arize_pulumi.tasks.errors import (
     reason_phrase,
 )
 from arize_pulumi.tasks.models import LENIENT, Problem
-from arize_pulumi.tasks.retry import RetryBudget, RetryPolicy, parse_retry_after
+from arize_pulumi.tasks.retry import RequestTries, RetryBudget, RetryPolicy, parse_retry_after
 
 logger = logging.getLogger("arize_pulumi.tasks")
 
@@ -207,13 +207,14 @@ class Transport:
         query = {k: v for k, v in (params or {}).items() if v is not None}
         unknown = False
         reached = False
+        tries = budget.tries()
         while True:
             if unknown and recover is not None:
                 found = recover()
                 if found is not None:
                     return found
-            budget.attempts[(method, path)] += 1
-            attempt = budget.attempts[(method, path)]
+            tries.attempts += 1
+            attempt = tries.attempts
             request = self._http.build_request(
                 method,
                 path,
@@ -228,7 +229,7 @@ class Transport:
                 unknown = unknown or not isinstance(exc, _NOT_SENT)
                 reached = reached or unknown
                 retryable = isinstance(exc, _RETRYABLE)
-                delay = budget.next_delay(rate_limited=False) if retryable else None
+                delay = tries.next_delay(rate_limited=False) if retryable else None
                 reason = self._key.redact(f"{type(exc).__name__}: {exc}")
                 logger.debug(
                     "%s %s -> %s (attempt %d, %.3fs)",
@@ -244,7 +245,7 @@ class Transport:
                         reason,
                         method,
                         path,
-                        budget,
+                        tries,
                         retryable and self._retries,
                         unknown,
                         unknown_note,
@@ -269,19 +270,19 @@ class Transport:
                 found = recover()
                 if found is not None:
                     return found
-                raise self._api_error(response, method, path, budget)
+                raise self._api_error(response, method, path, tries)
             if status == 429:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                delay = budget.next_delay(rate_limited=True, retry_after=retry_after)
+                delay = tries.next_delay(rate_limited=True, retry_after=retry_after)
             elif status in retry_statuses:
                 unknown = unknown or status >= 500
-                delay = budget.next_delay(rate_limited=False)
+                delay = tries.next_delay(rate_limited=False)
             else:
-                raise self._api_error(response, method, path, budget)
+                raise self._api_error(response, method, path, tries)
             if delay is None:
                 note = unknown_note if unknown else None
                 raise self._api_error(
-                    response, method, path, budget, exhausted=self._retries, note=note
+                    response, method, path, tries, exhausted=self._retries, note=note
                 )
             self._log_retry(method, path, str(status), attempt, delay)
             budget.sleep(delay)
@@ -314,7 +315,7 @@ class Transport:
         reason: str,
         method: str,
         path: str,
-        budget: RetryBudget,
+        tries: RequestTries,
         exhausted: bool,
         unknown: bool,
         unknown_note: str | None,
@@ -324,8 +325,8 @@ class Transport:
             reason,
             method,
             path,
-            attempts=budget.attempts[(method, path)],
-            elapsed=budget.elapsed(),
+            attempts=tries.attempts,
+            elapsed=tries.budget.elapsed(),
             retries_exhausted=exhausted,
             note=unknown_note if unknown else None,
         )
@@ -335,7 +336,7 @@ class Transport:
         response: httpx.Response,
         method: str,
         path: str,
-        budget: RetryBudget,
+        tries: RequestTries,
         *,
         exhausted: bool = False,
         note: str | None = None,
@@ -358,8 +359,8 @@ class Transport:
             else:
                 title, detail = problem.title, problem.detail
         common: dict[str, Any] = {
-            "attempts": budget.attempts[(method, path)],
-            "elapsed": budget.elapsed(),
+            "attempts": tries.attempts,
+            "elapsed": tries.budget.elapsed(),
             "retries_exhausted": exhausted,
             "note": note,
         }

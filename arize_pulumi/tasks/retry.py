@@ -1,11 +1,12 @@
 """How long and how often the client retries, and the per-call budget that enforces it.
 
 Failures whose cause is on the server or the network (5xx, a reset connection, a timeout)
-are retried with capped exponential backoff and full jitter, at most ``max_attempts`` tries.
+are retried with capped exponential backoff and full jitter, at most ``max_attempts`` tries
+per request.
 A 429 is the server asking us to wait and proves nothing was applied, so it is retried after
 ``Retry-After`` (or the backoff when absent) for as long as ``max_elapsed`` allows, without
 using up attempts: the defaults ride out a minute of 429s with ``Retry-After`` of 1 to 5 s.
-``max_attempts=1`` turns retrying off altogether.
+``max_elapsed`` bounds the whole call. ``max_attempts=1`` turns retrying off altogether.
 
 Time spent in ``sleep`` counts against ``max_elapsed`` even when ``sleep`` is a fake, so
 tests that replace it see the same budget a real run would.
@@ -15,19 +16,18 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 from arize_pulumi.tasks.errors import InvalidArgumentError
 
-__all__ = ["RetryBudget", "RetryPolicy", "parse_retry_after"]
+__all__ = ["RequestTries", "RetryBudget", "RetryPolicy", "parse_retry_after"]
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """The retry budget of one client call (a call may send several requests)."""
+    """How each request of a client call is retried, and how long the whole call may take."""
 
     max_attempts: int = 8
     max_elapsed: float = 90.0
@@ -70,26 +70,46 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 class RetryBudget:
-    """What one client call has spent: attempts per request, failures, and time."""
+    """The time one client call may spend, shared by every request the call sends."""
 
     def __init__(self, policy: RetryPolicy, clock: Callable[[], float] = time.monotonic) -> None:
         self.policy = policy
         self._clock = clock
         self._started = clock()
         self._slept = 0.0
-        self.failures = 0
-        self.attempts: Counter[tuple[str, str]] = Counter()
 
     def elapsed(self) -> float:
         """Seconds spent so far, counting slept time even when ``sleep`` is a fake."""
         return max(self._clock() - self._started, self._slept)
 
+    def tries(self) -> RequestTries:
+        """Attempt and failure counts for one more request of this call."""
+        return RequestTries(self)
+
+    def sleep(self, seconds: float) -> None:
+        self.policy.sleep(seconds)
+        self._slept += seconds
+
+
+class RequestTries:
+    """One request's attempts and failures, within its call's time budget.
+
+    Each request of a call (a create and the lookups that check whether an earlier attempt
+    landed) gets its own ``max_attempts``, so a lookup's bad luck never spends the tries of
+    the request it protects; ``max_elapsed`` still bounds the call as a whole.
+    """
+
+    def __init__(self, budget: RetryBudget) -> None:
+        self.budget = budget
+        self.attempts = 0
+        self.failures = 0
+
     def next_delay(self, *, rate_limited: bool, retry_after: float | None = None) -> float | None:
         """Seconds to wait before the next try, or ``None`` when the budget is spent."""
-        policy = self.policy
+        policy = self.budget.policy
         if policy.max_attempts <= 1:
             return None
-        remaining = policy.max_elapsed - self.elapsed()
+        remaining = policy.max_elapsed - self.budget.elapsed()
         if rate_limited:
             if retry_after is not None:
                 delay = max(retry_after, policy.base_delay)
@@ -100,7 +120,3 @@ class RetryBudget:
         if self.failures >= policy.max_attempts or remaining <= 0:
             return None
         return min(policy.backoff(self.failures), remaining)
-
-    def sleep(self, seconds: float) -> None:
-        self.policy.sleep(seconds)
-        self._slept += seconds

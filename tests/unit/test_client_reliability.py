@@ -107,6 +107,16 @@ def test_many_unknown_outcomes_still_make_one_task(fake: FakeArize) -> None:
     assert fake.count("POST") == 4
 
 
+def test_failed_lookups_do_not_spend_the_create_s_attempts(fake: FakeArize) -> None:
+    fake.fail("POST", r"/v2/tasks", status=503, phase="before", times=2)
+    fake.fail("GET", r"/v2/tasks", status=503, times=2)
+    task = create(
+        fake, client=fake.client(retry=RetryPolicy(max_attempts=3, sleep=fake.sleeps.append))
+    )
+    assert list(fake.tasks) == [task.id]
+    assert fake.count("POST") == 3 and fake.count("GET") == 4
+
+
 def test_create_gives_up_honestly(fake: FakeArize) -> None:
     fake.fail("POST", r"/v2/tasks", status=503, phase="before", times=100)
     with pytest.raises(ServerError) as info:

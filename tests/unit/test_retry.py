@@ -81,41 +81,55 @@ def test_parse_retry_after() -> None:
 
 
 def test_budget_bounds_failures_by_attempts() -> None:
-    budget = RetryBudget(RetryPolicy(max_attempts=3), clock=FakeClock())
-    assert budget.next_delay(rate_limited=False) is not None
-    assert budget.next_delay(rate_limited=False) is not None
-    assert budget.next_delay(rate_limited=False) is None
+    tries = RetryBudget(RetryPolicy(max_attempts=3), clock=FakeClock()).tries()
+    assert tries.next_delay(rate_limited=False) is not None
+    assert tries.next_delay(rate_limited=False) is not None
+    assert tries.next_delay(rate_limited=False) is None
+
+
+def test_each_request_of_a_call_has_its_own_attempts_but_shares_the_time() -> None:
+    clock = FakeClock()
+    budget = RetryBudget(RetryPolicy(max_attempts=2, max_elapsed=10), clock=clock)
+    first, second = budget.tries(), budget.tries()
+    assert first.next_delay(rate_limited=False) is not None
+    assert first.next_delay(rate_limited=False) is None
+    assert second.next_delay(rate_limited=False) is not None
+    clock.now = 10.0
+    assert budget.tries().next_delay(rate_limited=False) is None
 
 
 def test_rate_limits_use_time_not_attempts() -> None:
     budget = RetryBudget(RetryPolicy(max_attempts=2, max_elapsed=10, sleep=lambda s: None))
+    tries = budget.tries()
     waits = []
-    while (delay := budget.next_delay(rate_limited=True, retry_after=3)) is not None:
+    while (delay := tries.next_delay(rate_limited=True, retry_after=3)) is not None:
         waits.append(delay)
         budget.sleep(delay)
     assert waits == [3, 3, 3]
-    assert budget.failures == 0
+    assert tries.failures == 0
 
 
 def test_a_retry_after_beyond_the_budget_gives_up_at_once() -> None:
-    budget = RetryBudget(RetryPolicy(max_elapsed=5, sleep=lambda s: None))
-    assert budget.next_delay(rate_limited=True, retry_after=6) is None
+    tries = RetryBudget(RetryPolicy(max_elapsed=5, sleep=lambda s: None)).tries()
+    assert tries.next_delay(rate_limited=True, retry_after=6) is None
 
 
 def test_backoff_never_sleeps_past_max_elapsed() -> None:
     clock = FakeClock()
-    budget = RetryBudget(RetryPolicy(max_elapsed=1.0, base_delay=5, max_delay=5), clock=clock)
+    tries = RetryBudget(
+        RetryPolicy(max_elapsed=1.0, base_delay=5, max_delay=5), clock=clock
+    ).tries()
     clock.now = 0.75
-    delay = budget.next_delay(rate_limited=False)
+    delay = tries.next_delay(rate_limited=False)
     assert delay is not None and delay <= 0.25
     clock.now = 1.0
-    assert budget.next_delay(rate_limited=False) is None
+    assert tries.next_delay(rate_limited=False) is None
 
 
 def test_one_attempt_means_no_retries_at_all() -> None:
-    budget = RetryBudget(RetryPolicy(max_attempts=1))
-    assert budget.next_delay(rate_limited=True, retry_after=1) is None
-    assert budget.next_delay(rate_limited=False) is None
+    tries = RetryBudget(RetryPolicy(max_attempts=1)).tries()
+    assert tries.next_delay(rate_limited=True, retry_after=1) is None
+    assert tries.next_delay(rate_limited=False) is None
 
 
 # --- the client's retries ---------------------------------------------------------------
