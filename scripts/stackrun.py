@@ -195,6 +195,14 @@ class LocalStack:
             path.read_text(errors="replace") for path in sorted(root.rglob("*")) if path.is_file()
         )
 
+    def delete_empty_backend_metadata(self) -> list[Path]:
+        """The README's recovery step for a local backend killed mid-write: delete the empty
+        ``.attrs`` files that make every command fail with ``failed to load checkpoint: EOF``."""
+        empty = [p for p in (self.work_dir / "state").rglob("*.attrs") if p.stat().st_size == 0]
+        for path in empty:
+            path.unlink()
+        return empty
+
     def resources(self, type_token: str | None = None) -> list[dict[str, Any]]:
         found = self.export().get("resources") or []
         return [r for r in found if type_token is None or r.get("type") == type_token]

@@ -160,7 +160,9 @@ def test_sigkill_during_up_then_documented_recovery_converges(
     created_before_recovery = len(server_tasks(sandbox))
     assert 0 < created_before_recovery < 30
 
-    # The recovery the README documents: release the lock, then up again.
+    # The recovery the README documents: drop empty backend metadata a kill mid-write can
+    # leave, release the lock, then up again.
+    stack.delete_empty_backend_metadata()
     stack.stack.cancel()
     stack.up()
     names = sorted(task["name"] for task in server_tasks(sandbox))
@@ -168,6 +170,23 @@ def test_sigkill_during_up_then_documented_recovery_converges(
     stack.preview(expect_no_changes=True)
     took_over = [line for line in stack.output if "took over" in line or "adopt" in line]
     assert took_over, "tasks created before the kill are taken over, and the provider says so"
+
+
+def test_empty_backend_metadata_from_a_kill_mid_write_is_recovered_as_documented(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    stack = make_stack(many_tasks(2))
+    stack.up()
+    # What a kill between creating and writing the state's metadata file leaves behind.
+    (attrs,) = [p for p in (stack.work_dir / "state").rglob("*.json.attrs") if "stacks" in p.parts]
+    attrs.write_bytes(b"")
+    with pytest.raises(auto.CommandError, match="failed to load checkpoint: EOF"):
+        stack.stack.cancel()
+
+    assert stack.delete_empty_backend_metadata() == [attrs]
+    stack.stack.cancel()
+    stack.preview(expect_no_changes=True)
+    assert len(server_tasks(sandbox)) == 2
 
 
 def test_a_failing_up_leaks_no_key(make_stack: MakeStack, sandbox: Sandbox) -> None:
