@@ -157,60 +157,111 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     compared by ID afterwards, so writing an ID instead of its name is no change.
     """
 
-    task_id: pulumi.Output[str]
-    """The task's ID (also the resource ID)."""
+    @property
+    @pulumi.getter
+    def task_id(self) -> pulumi.Output[str]:
+        """The task's ID (also the resource ID)."""
+        return pulumi.get(self, "task_id")  # type: ignore[no-any-return]
 
-    name: pulumi.Output[str]
-    """The task's name, as the server has it."""
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Output[str]:
+        """The task's name, as the server has it."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
-    type: pulumi.Output[str]
-    """``TEMPLATE_EVALUATION``, ``CODE_EVALUATION`` or ``RUN_EXPERIMENT``."""
+    @property
+    @pulumi.getter
+    def type(self) -> pulumi.Output[str]:
+        """``TEMPLATE_EVALUATION``, ``CODE_EVALUATION`` or ``RUN_EXPERIMENT``."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
-    space_id: pulumi.Output[str | None]
-    """The ID of the space the task's references were resolved in (unset when none was
-    needed: every reference given by ID and no space configured)."""
+    @property
+    @pulumi.getter
+    def space_id(self) -> pulumi.Output[str | None]:
+        """The ID of the space the task's references were resolved in (unset when none was
+        needed: every reference given by ID and no space configured)."""
+        return pulumi.get(self, "space_id")  # type: ignore[no-any-return]
 
-    project_id: pulumi.Output[str | None]
-    """The project's ID, for project tasks."""
+    @property
+    @pulumi.getter
+    def project_id(self) -> pulumi.Output[str | None]:
+        """The project's ID, for project tasks."""
+        return pulumi.get(self, "project_id")  # type: ignore[no-any-return]
 
-    dataset_id: pulumi.Output[str | None]
-    """The dataset's ID, for dataset and run-experiment tasks."""
+    @property
+    @pulumi.getter
+    def dataset_id(self) -> pulumi.Output[str | None]:
+        """The dataset's ID, for dataset and run-experiment tasks."""
+        return pulumi.get(self, "dataset_id")  # type: ignore[no-any-return]
 
-    evaluators: pulumi.Output[list[dict[str, Any]]]
-    """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
-    ``query_filter``, ``column_mappings``, ``evaluator_version_id``."""
+    @property
+    @pulumi.getter
+    def evaluators(self) -> pulumi.Output[list[dict[str, Any]]]:
+        """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
+        ``query_filter``, ``column_mappings``, ``evaluator_version_id``."""
+        return pulumi.get(self, "evaluators")  # type: ignore[no-any-return]
 
-    experiment_ids: pulumi.Output[list[str]]
-    """The IDs of the experiments a dataset evaluation task scores."""
+    @property
+    @pulumi.getter
+    def experiment_ids(self) -> pulumi.Output[list[str]]:
+        """The IDs of the experiments a dataset evaluation task scores."""
+        return pulumi.get(self, "experiment_ids")  # type: ignore[no-any-return]
 
-    sampling_rate: pulumi.Output[float | None]
-    """Share of spans evaluated (project tasks)."""
+    @property
+    @pulumi.getter
+    def sampling_rate(self) -> pulumi.Output[float | None]:
+        """Share of spans evaluated (project tasks)."""
+        return pulumi.get(self, "sampling_rate")  # type: ignore[no-any-return]
 
-    is_continuous: pulumi.Output[bool]
-    """Whether new spans are evaluated as they arrive."""
+    @property
+    @pulumi.getter
+    def is_continuous(self) -> pulumi.Output[bool]:
+        """Whether new spans are evaluated as they arrive."""
+        return pulumi.get(self, "is_continuous")  # type: ignore[no-any-return]
 
-    query_filter: pulumi.Output[str | None]
-    """The task's span filter."""
+    @property
+    @pulumi.getter
+    def query_filter(self) -> pulumi.Output[str | None]:
+        """The task's span filter."""
+        return pulumi.get(self, "query_filter")  # type: ignore[no-any-return]
 
-    run_configuration: pulumi.Output[dict[str, Any] | None]
-    """A run-experiment task's configuration, enums uppercased."""
+    @property
+    @pulumi.getter
+    def run_configuration(self) -> pulumi.Output[dict[str, Any] | None]:
+        """A run-experiment task's configuration, enums uppercased."""
+        return pulumi.get(self, "run_configuration")  # type: ignore[no-any-return]
 
-    created_at: pulumi.Output[str]
-    """When the task was created (RFC 3339)."""
+    @property
+    @pulumi.getter
+    def created_at(self) -> pulumi.Output[str]:
+        """When the task was created (RFC 3339)."""
+        return pulumi.get(self, "created_at")  # type: ignore[no-any-return]
 
-    updated_at: pulumi.Output[str]
-    """When the task was last changed (RFC 3339)."""
+    @property
+    @pulumi.getter
+    def updated_at(self) -> pulumi.Output[str]:
+        """When the task was last changed (RFC 3339)."""
+        return pulumi.get(self, "updated_at")  # type: ignore[no-any-return]
 
-    last_run_at: pulumi.Output[str | None]
-    """When the task last ran (RFC 3339), if ever; refreshed by ``pulumi refresh``."""
+    @property
+    @pulumi.getter
+    def last_run_at(self) -> pulumi.Output[str | None]:
+        """When the task last ran (RFC 3339), if ever; refreshed by ``pulumi refresh``."""
+        return pulumi.get(self, "last_run_at")  # type: ignore[no-any-return]
 
-    created_by_user_id: pulumi.Output[str | None]
-    """The user that created the task."""
+    @property
+    @pulumi.getter
+    def created_by_user_id(self) -> pulumi.Output[str | None]:
+        """The user that created the task."""
+        return pulumi.get(self, "created_by_user_id")  # type: ignore[no-any-return]
 
-    declared: pulumi.Output[dict[str, Any]]
-    """The inputs this state was made from (as declared, plus ``resolved``: the IDs the
-    names resolved to). ``diff`` compares new inputs against these; ``refresh`` rewrites the
-    ones that drifted, so the next ``up`` shows what it restores."""
+    @property
+    @pulumi.getter
+    def declared(self) -> pulumi.Output[dict[str, Any]]:
+        """The inputs this state was made from (as declared, plus ``resolved``: the IDs the
+        names resolved to). ``diff`` compares new inputs against these; ``refresh`` rewrites the
+        ones that drifted, so the next ``up`` shows what it restores."""
+        return pulumi.get(self, "declared")  # type: ignore[no-any-return]
 
     @overload
     def __init__(

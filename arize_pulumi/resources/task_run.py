@@ -121,48 +121,90 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     release gate. At most four runs are waited on at once per program (the provider process
     has four worker threads)."""
 
-    run_id: pulumi.Output[str]
-    """The run's ID (also the resource ID)."""
+    @property
+    @pulumi.getter
+    def run_id(self) -> pulumi.Output[str]:
+        """The run's ID (also the resource ID)."""
+        return pulumi.get(self, "run_id")  # type: ignore[no-any-return]
 
-    task_id: pulumi.Output[str]
-    """The ID of the task that ran."""
+    @property
+    @pulumi.getter
+    def task_id(self) -> pulumi.Output[str]:
+        """The ID of the task that ran."""
+        return pulumi.get(self, "task_id")  # type: ignore[no-any-return]
 
-    status: pulumi.Output[str]
-    """``PENDING``, ``RUNNING``, ``COMPLETED``, ``FAILED`` or ``CANCELLED``; as of the end of
-    the wait, or of the last ``pulumi refresh``."""
+    @property
+    @pulumi.getter
+    def status(self) -> pulumi.Output[str]:
+        """``PENDING``, ``RUNNING``, ``COMPLETED``, ``FAILED`` or ``CANCELLED``; as of the end of
+        the wait, or of the last ``pulumi refresh``."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
 
-    num_successes: pulumi.Output[int]
-    """Items evaluated (or examples run) successfully."""
+    @property
+    @pulumi.getter
+    def num_successes(self) -> pulumi.Output[int]:
+        """Items evaluated (or examples run) successfully."""
+        return pulumi.get(self, "num_successes")  # type: ignore[no-any-return]
 
-    num_errors: pulumi.Output[int]
-    """Items that failed."""
+    @property
+    @pulumi.getter
+    def num_errors(self) -> pulumi.Output[int]:
+        """Items that failed."""
+        return pulumi.get(self, "num_errors")  # type: ignore[no-any-return]
 
-    num_skipped: pulumi.Output[int]
-    """Items skipped (e.g. already evaluated)."""
+    @property
+    @pulumi.getter
+    def num_skipped(self) -> pulumi.Output[int]:
+        """Items skipped (e.g. already evaluated)."""
+        return pulumi.get(self, "num_skipped")  # type: ignore[no-any-return]
 
-    run_started_at: pulumi.Output[str | None]
-    """When the run started (RFC 3339)."""
+    @property
+    @pulumi.getter
+    def run_started_at(self) -> pulumi.Output[str | None]:
+        """When the run started (RFC 3339)."""
+        return pulumi.get(self, "run_started_at")  # type: ignore[no-any-return]
 
-    run_finished_at: pulumi.Output[str | None]
-    """When the run finished (RFC 3339)."""
+    @property
+    @pulumi.getter
+    def run_finished_at(self) -> pulumi.Output[str | None]:
+        """When the run finished (RFC 3339)."""
+        return pulumi.get(self, "run_finished_at")  # type: ignore[no-any-return]
 
-    data_start_time: pulumi.Output[str | None]
-    """Start of the data window the run actually used."""
+    @property
+    @pulumi.getter
+    def data_start_time(self) -> pulumi.Output[str | None]:
+        """Start of the data window the run actually used."""
+        return pulumi.get(self, "data_start_time")  # type: ignore[no-any-return]
 
-    data_end_time: pulumi.Output[str | None]
-    """End of the data window the run actually used."""
+    @property
+    @pulumi.getter
+    def data_end_time(self) -> pulumi.Output[str | None]:
+        """End of the data window the run actually used."""
+        return pulumi.get(self, "data_end_time")  # type: ignore[no-any-return]
 
-    experiment_id: pulumi.Output[str | None]
-    """The experiment a run-experiment run made."""
+    @property
+    @pulumi.getter
+    def experiment_id(self) -> pulumi.Output[str | None]:
+        """The experiment a run-experiment run made."""
+        return pulumi.get(self, "experiment_id")  # type: ignore[no-any-return]
 
-    failure_reason: pulumi.Output[str | None]
-    """Why the run failed or was cancelled, if the server says."""
+    @property
+    @pulumi.getter
+    def failure_reason(self) -> pulumi.Output[str | None]:
+        """Why the run failed or was cancelled, if the server says."""
+        return pulumi.get(self, "failure_reason")  # type: ignore[no-any-return]
 
-    created_at: pulumi.Output[str]
-    """When the run was triggered (RFC 3339)."""
+    @property
+    @pulumi.getter
+    def created_at(self) -> pulumi.Output[str]:
+        """When the run was triggered (RFC 3339)."""
+        return pulumi.get(self, "created_at")  # type: ignore[no-any-return]
 
-    declared: pulumi.Output[dict[str, Any]]
-    """The inputs this run was made from, plus ``resolved`` (the task's ID and type)."""
+    @property
+    @pulumi.getter
+    def declared(self) -> pulumi.Output[dict[str, Any]]:
+        """The inputs this run was made from, plus ``resolved`` (the task's ID and type)."""
+        return pulumi.get(self, "declared")  # type: ignore[no-any-return]
 
     @overload
     def __init__(
