@@ -168,6 +168,15 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
         declared = state.get("declared")
         return self._inputs(declared if isinstance(declared, Mapping) else state)
 
+    @staticmethod
+    def _unchanged(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
+        """Whether ``inputs`` are the ones the state was made from. Those passed ``check``
+        before, so an unchanged preview skips the validators (and loading the request models
+        they are built on)."""
+        derived = ("__provider", "resolved")
+        old = {k: v for k, v in plain(olds).items() if k not in derived}
+        return bool(old) and old == {k: v for k, v in plain(inputs).items() if k not in derived}
+
     def _refuse_unknown(self, inputs: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
         for key in sorted(set(inputs) - self.STATE_INPUTS):
             fail(key, f"unknown argument; the arguments are {', '.join(sorted(self.INPUTS))}")

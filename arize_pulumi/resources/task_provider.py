@@ -224,7 +224,10 @@ class TaskProvider(ProviderBase):
     def _outputs(
         task: TaskModel, declared: Mapping[str, Any], resolved: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Full state: the task's wire fields, ``space_id``, and the declared inputs."""
+        """Full state: the task's wire fields, ``space_id``, and the declared inputs.
+
+        Unset evaluator fields are left out: state is re-serialised on every engine step.
+        """
         wire = task.model_dump(mode="json")
         live: dict[str, Any] = {
             "task_id": task.id,
@@ -233,7 +236,9 @@ class TaskProvider(ProviderBase):
             "space_id": resolved.get("space_id"),
             "project_id": task.project_id,
             "dataset_id": task.dataset_id,
-            "evaluators": wire["evaluators"],
+            "evaluators": [
+                {k: v for k, v in entry.items() if v is not None} for entry in wire["evaluators"]
+            ],
             "experiment_ids": list(task.experiment_ids),
             "sampling_rate": task.sampling_rate,
             "is_continuous": task.is_continuous,
@@ -259,8 +264,6 @@ class TaskProvider(ProviderBase):
         is unchanged since the last run reuse their IDs, so an unchanged program makes no
         request.
         """
-        from arize_pulumi.tasks.validation import validate_task
-
         inputs = {k: v for k, v in news.items() if k != "__provider"}
         if inputs.get("name") is None and isinstance(inputs.get("resource_name"), str):
             inputs["name"] = inputs["resource_name"]
@@ -275,7 +278,9 @@ class TaskProvider(ProviderBase):
         kind = values.get("type")
         if kind is None:
             fail("type", f"required; one of {', '.join(t.lower() for t in TASK_TYPES)}")
-        elif not is_unknown(kind):
+        elif not is_unknown(kind) and not self._unchanged(olds, inputs):
+            from arize_pulumi.tasks.validation import validate_task
+
             unknown: list[str] = []
             fields = {k: known_copy(values.get(k), k, unknown) for k in _VALIDATED}
             for problem in validate_task(kind, fields):
@@ -378,10 +383,15 @@ class TaskProvider(ProviderBase):
             new.get("query_filter")
         ) != text_or_none(old.get("query_filter")):
             changed.append("query_filter")
-        run_configuration = new.get("run_configuration")
-        if has_unknown(run_configuration) or stable(
-            canonical_run_configuration(run_configuration)
-        ) != stable(canonical_run_configuration(old.get("run_configuration"))):
+        run_configuration, before_configuration = (
+            new.get("run_configuration"),
+            old.get("run_configuration"),
+        )
+        if has_unknown(run_configuration) or (
+            stable(run_configuration) != stable(before_configuration)
+            and stable(canonical_run_configuration(run_configuration))
+            != stable(canonical_run_configuration(before_configuration))
+        ):
             changed.append("run_configuration")
 
         if not replaces:

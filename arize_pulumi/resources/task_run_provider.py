@@ -221,8 +221,6 @@ class TaskRunProvider(ProviderBase):
         The task is looked up (for its type) only when its reference changed; while it is
         unknown (its Task is not created yet) only what the fields alone decide is checked.
         """
-        from arize_pulumi.tasks.validation import validate_trigger_fields
-
         inputs = {k: v for k, v in news.items() if k != "__provider"}
         values = self._inputs(inputs)
         label = _label(values)
@@ -242,11 +240,14 @@ class TaskRunProvider(ProviderBase):
         refs = self._references(values, plain(olds).get("resolved"))
         for prop, message in refs.problems:
             failures.append(CheckFailure(prop, f"{label}: {message}"))
-        unknown: list[str] = []
-        fields = {k: known_copy(values.get(k), k, unknown) for k in TRIGGER_FIELDS}
-        for problem in validate_trigger_fields(refs.resolved.get("task_type"), fields):
-            if not touches_unknown(problem.field, unknown):
-                fail(problem.field or "task", problem.reason)
+        if not self._unchanged(olds, inputs):
+            from arize_pulumi.tasks.validation import validate_trigger_fields
+
+            unknown: list[str] = []
+            fields = {k: known_copy(values.get(k), k, unknown) for k in TRIGGER_FIELDS}
+            for problem in validate_trigger_fields(refs.resolved.get("task_type"), fields):
+                if not touches_unknown(problem.field, unknown):
+                    fail(problem.field or "task", problem.reason)
         inputs["resolved"] = refs.resolved
         return CheckResult(inputs, failures)
 

@@ -5,6 +5,7 @@ the errors, retry policy, wire models and the pure validation helpers that the P
 resources reuse in ``check`` are re-exported here.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from arize_pulumi.tasks.errors import (
@@ -30,35 +31,7 @@ from arize_pulumi.tasks.errors import (
     WaitTimeoutError,
 )
 from arize_pulumi.tasks.ids import is_id
-from arize_pulumi.tasks.models import (
-    AgentCallConfig,
-    Evaluator,
-    ExperimentType,
-    InputVariableFormat,
-    LlmGenerationConfig,
-    Message,
-    MessageRole,
-    RunConfiguration,
-    RunStatus,
-    Task,
-    TaskEvaluator,
-    TaskRun,
-    TaskType,
-    TemplateEvaluationConfig,
-)
 from arize_pulumi.tasks.retry import RetryPolicy
-from arize_pulumi.tasks.validation import (
-    EvaluatorSpec,
-    parse_run_status,
-    parse_task_type,
-    validate_evaluation_task,
-    validate_evaluators,
-    validate_run_configuration,
-    validate_run_experiment_task,
-    validate_task,
-    validate_trigger_fields,
-    validate_update_fields,
-)
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import (
@@ -70,20 +43,106 @@ if TYPE_CHECKING:
         TasksClient,
         UnsetType,
     )
+    from arize_pulumi.tasks.models import (
+        AgentCallConfig,
+        Evaluator,
+        ExperimentType,
+        InputVariableFormat,
+        LlmGenerationConfig,
+        Message,
+        MessageRole,
+        RunConfiguration,
+        RunStatus,
+        Task,
+        TaskEvaluator,
+        TaskRun,
+        TaskType,
+        TemplateEvaluationConfig,
+    )
+    from arize_pulumi.tasks.validation import (
+        EvaluatorSpec,
+        parse_run_status,
+        parse_task_type,
+        validate_evaluation_task,
+        validate_evaluators,
+        validate_run_configuration,
+        validate_run_experiment_task,
+        validate_task,
+        validate_trigger_fields,
+        validate_update_fields,
+    )
 
-_FROM_CLIENT = frozenset(
-    {"DEFAULT_BASE_URL", "REGIONS", "UNSET", "TaskPage", "TaskRunPage", "TasksClient", "UnsetType"}
-)
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        frozenset(
+            {
+                "DEFAULT_BASE_URL",
+                "REGIONS",
+                "UNSET",
+                "TaskPage",
+                "TaskRunPage",
+                "TasksClient",
+                "UnsetType",
+            }
+        ),
+        "client",
+    ),
+    **dict.fromkeys(
+        frozenset(
+            {
+                "AgentCallConfig",
+                "Evaluator",
+                "ExperimentType",
+                "InputVariableFormat",
+                "LlmGenerationConfig",
+                "Message",
+                "MessageRole",
+                "RunConfiguration",
+                "RunStatus",
+                "Task",
+                "TaskEvaluator",
+                "TaskRun",
+                "TaskType",
+                "TemplateEvaluationConfig",
+            }
+        ),
+        "models",
+    ),
+    **dict.fromkeys(
+        frozenset(
+            {
+                "EvaluatorSpec",
+                "parse_run_status",
+                "parse_task_type",
+                "validate_evaluation_task",
+                "validate_evaluators",
+                "validate_run_configuration",
+                "validate_run_experiment_task",
+                "validate_task",
+                "validate_trigger_fields",
+                "validate_update_fields",
+            }
+        ),
+        "validation",
+    ),
+}
+"""Names loaded on first use, with the module that holds them."""
 
 
 def __getattr__(name: str) -> Any:
-    """Load the client (and httpx) only when it is asked for: the Pulumi providers import
-    the models and validators here on every preview, which makes no HTTP call."""
-    if name in _FROM_CLIENT:
-        from arize_pulumi.tasks import client
+    """Load the client (httpx), the wire models and the validators (pydantic) only when asked
+    for: a Pulumi provider imports this package on every preview, and an unchanged preview
+    needs none of them."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"arize_pulumi.tasks.{module}"), name)
+    globals()[name] = value
+    return value
 
-        return getattr(client, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [

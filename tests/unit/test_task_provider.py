@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -616,3 +620,37 @@ def test_a_refused_key_fails_check_once_naming_the_setting(
     assert reason.startswith("Task 'eval': cannot look up space 'demo-space'")
     assert "arize:apiKey" in reason and API_KEY not in reason
     assert fake.keys() == ["GET /v2/spaces"]
+
+
+@pytest.mark.parametrize("values", [PROJECT_EVAL, DATASET_EVAL, run_experiment()])
+def test_an_unchanged_preview_loads_neither_validators_nor_request_models(
+    provider: TaskProvider, fake: ResourceFake, values: dict[str, Any]
+) -> None:
+    """Inputs equal to the state's passed check before; a fresh provider process checks and
+    diffs them without a request and without building the pydantic request models."""
+    inputs, result = created(provider, fake, values)
+    news = {k: v for k, v in inputs.items() if k != "resolved"}
+    probe = (
+        "import json, sys\n"
+        "from arize_pulumi.resources import TaskProvider\n"
+        "olds, news, outs = json.loads(sys.stdin.read())\n"
+        "provider = TaskProvider()\n"
+        "checked = provider.check(olds, news)\n"
+        "assert checked.failures == [], [f.reason for f in checked.failures]\n"
+        "diff = provider.diff('id', outs, checked.inputs)\n"
+        "heavy = ('pydantic', 'httpx', 'arize_pulumi.tasks.models',\n"
+        "    'arize_pulumi.tasks.validation', 'arize_pulumi.tasks.client')\n"
+        "print(json.dumps([diff.changes, [m for m in heavy if m in sys.modules]]))\n"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "ARIZE_SPACE": "demo-space"}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=json.dumps([inputs, news, result.outs]),
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert ran.returncode == 0, ran.stderr
+    changes, loaded = json.loads(ran.stdout)
+    assert changes is False
+    assert loaded == []
