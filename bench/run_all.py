@@ -26,7 +26,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import arize_pulumi
-from arize_pulumi.floor import Noop
+from arize_pulumi.floor import Mirror, Noop
 from arize_pulumi.tasks.client import TasksClient
 
 from stackrun import LocalStack, SandboxProcess, ensure_pulumi, start_sandbox, temporary_dir
@@ -246,29 +246,90 @@ def parallel_runs(bench: Bench, duration: float) -> list[Row]:
     ]
 
 
+def task_payload(bench: Bench) -> dict[str, Any]:
+    """The checked inputs of one real Task, to give `Mirror` a state as large as a Task's."""
+    stack = bench.stack(tasks_program(1))
+    stack.up()
+    (task,) = stack.resources("pulumi-python:dynamic/arize:Task")
+    stack.destroy()
+    return {k: v for k, v in task["inputs"].items() if k not in ("__provider", "name")}
+
+
+def mirror_program(count: int, payload: dict[str, Any]) -> Callable[[], None]:
+    def program() -> None:
+        for index in range(count):
+            Mirror(f"bench-mirror-{index}", payload)
+
+    return program
+
+
+def _property_bytes(stack: LocalStack) -> float:
+    """Mean bytes of inputs plus outputs per custom resource of the stack's state."""
+    found = [r for r in stack.resources() if r["type"].startswith("pulumi-python:dynamic/")]
+    return sum(len(json.dumps(r["inputs"])) + len(json.dumps(r["outputs"])) for r in found) / max(
+        len(found), 1
+    )
+
+
 def engine_ratio(bench: Bench, n: int, repeats: int) -> list[Row]:
-    """Wall time of up, unchanged preview and destroy: Task against the no-op floor."""
-    samples: dict[str, dict[str, list[float]]] = {
-        kind: {"up": [], "preview": [], "destroy": []} for kind in ("task", "noop")
+    """Wall time of up, unchanged preview and destroy: Task against the engine's floors.
+
+    `Noop` (one input) is the floor the targets name; `Mirror` holds a Task-sized state and
+    calls nothing, so Task against Mirror is the provider's own cost (API calls and code).
+    """
+    payload = task_payload(bench)
+    programs = {
+        "noop": noop_program(n),
+        "mirror": mirror_program(n, payload),
+        "task": tasks_program(n),
     }
+    samples: dict[str, dict[str, list[float]]] = {
+        kind: {"up": [], "preview": [], "destroy": []} for kind in programs
+    }
+    state_bytes: dict[str, float] = {}
     for _ in range(repeats):
-        for kind, program in (("noop", noop_program(n)), ("task", tasks_program(n))):
+        for kind, program in programs.items():
             stack = bench.stack(program)
             samples[kind]["up"].append(timed(stack.up))
             samples[kind]["preview"].append(timed(stack.preview))
+            if kind not in state_bytes:
+                state_bytes[kind] = _property_bytes(stack)
             samples[kind]["destroy"].append(timed(stack.destroy))
+    rows: list[Row] = [
+        (
+            "state: inputs + outputs bytes per resource",
+            ", ".join(f"{kind} {size:.0f}" for kind, size in state_bytes.items()),
+            "reported",
+            "-",
+        )
+    ]
     targets = {"up": 1.25, "preview": 1.10, "destroy": 1.25}
-    rows: list[Row] = []
     for operation, target in targets.items():
-        task = statistics.median(samples["task"][operation])
-        noop = statistics.median(samples["noop"][operation])
-        ratio = task / noop
+        median = {kind: statistics.median(samples[kind][operation]) for kind in programs}
+        ratio = median["task"] / median["noop"]
         rows.append(
             (
                 f"{operation}, {n} tasks vs {n} no-ops (median of {repeats})",
-                f"{task:.2f}s vs {noop:.2f}s = {ratio:.2f}x",
+                f"{median['task']:.2f}s vs {median['noop']:.2f}s = {ratio:.2f}x",
                 f"<= {target:.2f}x",
                 _verdict(ratio <= target),
+            )
+        )
+        rows.append(
+            (
+                f"{operation}: engine cost of a Task-sized state, {n} mirrors vs {n} no-ops",
+                f"{median['mirror']:.2f}s vs {median['noop']:.2f}s = "
+                f"{median['mirror'] / median['noop']:.2f}x",
+                "reported",
+                "-",
+            )
+        )
+        rows.append(
+            (
+                f"{operation}: provider's own cost, {n} tasks vs {n} mirrors",
+                f"{median['task'] / median['mirror']:.2f}x",
+                "reported",
+                "-",
             )
         )
     return rows
