@@ -135,15 +135,23 @@ EvaluatorTypeField = Annotated[EvaluatorType, BeforeValidator(_enum_casing)]
 
 
 class WireModel(BaseModel):
-    """A response object: unknown keys are ignored so new server fields never break us."""
+    """A response object: unknown keys are ignored so new server fields never break us.
 
-    model_config = ConfigDict(extra="ignore", serialize_by_alias=True, populate_by_name=True)
+    Every model builds its validator on first use (``defer_build``): a process that deletes
+    tasks, or only diffs them, never pays for the models it does not touch.
+    """
+
+    model_config = ConfigDict(
+        extra="ignore", serialize_by_alias=True, populate_by_name=True, defer_build=True
+    )
 
 
 class RequestModel(BaseModel):
     """A request body: unknown keys are refused, so a typo is an error rather than a no-op."""
 
-    model_config = ConfigDict(extra="forbid", serialize_by_alias=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", serialize_by_alias=True, populate_by_name=True, defer_build=True
+    )
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON body: only the fields that were set, so ``None`` is sent only on purpose."""
@@ -191,7 +199,9 @@ class ToolConfig(RequestModel):
 class InvocationParameters(RequestModel):
     """Model invocation settings; keys beyond the documented ones pass through unchanged."""
 
-    model_config = ConfigDict(extra="allow", serialize_by_alias=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow", serialize_by_alias=True, populate_by_name=True, defer_build=True
+    )
 
     temperature: float | None = None
     max_tokens: int | None = None
