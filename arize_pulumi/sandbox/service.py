@@ -565,7 +565,11 @@ class SandboxService:
             task = _require(tx, "task", task_id, "task_id")
             task_type = TaskType(task.doc["type"])
             run_id = tx.new_id("run")
-            previous = tx.find("run", parent_id=task.id, newest_first=True)
+            previous = [
+                r
+                for r in tx.find("run", parent_id=task.id, newest_first=True)
+                if self._run_visible(r, now)
+            ]
             if task_type.is_evaluation:
                 self._refuse_fields(body, task_type, RUN_EXPERIMENT_ONLY_TRIGGER, "trigger")
                 request = parse(TriggerEvaluationRunRequest, body)
@@ -608,9 +612,57 @@ class SandboxService:
                 )
                 doc["experiment_id"] = experiment.id
             row = tx.insert("run", doc, parent_id=task.id, space_id=task.space_id, entity_id=run_id)
+            self._schedule_chained_runs(tx, row)
             task.doc["last_run_at"] = _stamp(now)
             tx.save(task)
             return self._run(row, now)
+
+    def _schedule_chained_runs(self, tx: Tx, experiment_run: Row) -> None:
+        """Runs of the ``evaluation_task_ids`` that start when the experiment completes.
+
+        They are stored now, to be seen from the moment the experiment run ends (runs move
+        by time, with no background work); a run that will not complete chains nothing, and
+        cancelling it drops what it had scheduled.
+        """
+        doc = experiment_run.doc
+        finish = runs.finished_at(doc)
+        if finish is None or doc["outcome"] != RunStatus.COMPLETED.value:
+            return
+        scheduled = []
+        for task_id in doc.get("evaluation_task_ids") or []:
+            task = tx.get("task", task_id)
+            if task is None:
+                continue
+            chained = {
+                "task_id": task.id,
+                "created_at": _stamp(finish),
+                "visible_at": _stamp(finish),
+                "duration": self.run_duration,
+                "outcome": RunStatus.COMPLETED.value,
+                "failure_reason": None,
+                "cancelled_at": None,
+                "created_by_user_id": SANDBOX_USER_ID,
+                "data_start_time": None,
+                "data_end_time": None,
+                "total": doc["total"],
+                "chained_from": experiment_run.id,
+            }
+            row = tx.insert("run", chained, parent_id=task.id, space_id=task.space_id)
+            scheduled.append(row.id)
+        doc["chained_run_ids"] = scheduled
+        tx.save(experiment_run)
+
+    @staticmethod
+    def _run_visible(row: Row, now: datetime) -> bool:
+        """A chained run exists once the experiment that starts it has completed."""
+        visible_at = row.doc.get("visible_at")
+        return visible_at is None or datetime.fromisoformat(visible_at) <= now
+
+    def _require_run(self, tx: Tx, run_id: str, now: datetime) -> Row:
+        row = _require(tx, "run", run_id, "run_id")
+        if not self._run_visible(row, now):
+            raise not_found(f"run_id: task run {run_id} not found")
+        return row
 
     def _evaluation_run(
         self,
@@ -658,12 +710,15 @@ class SandboxService:
                 f"experiment_name: dataset {dataset.id} already has an experiment named "
                 f"{request.experiment_name!r}"
             )
+        chained: list[str] = []
         for index, other_id in enumerate(request.evaluation_task_ids or []):
             other = _require(tx, "task", other_id, f"evaluation_task_ids[{index}]")
             if not TaskType(other.doc["type"]).is_evaluation:
                 raise unprocessable(
                     f"evaluation_task_ids[{index}]: task {other_id} is not an evaluation task"
                 )
+            if other.id not in chained:
+                chained.append(other.id)
         examples = request.max_examples or len(request.example_ids or []) or DEFAULT_EXAMPLES
         return {
             "data_start_time": None,
@@ -671,6 +726,7 @@ class SandboxService:
             "total": min(examples, MAX_RUN_ITEMS),
             "experiment_name": request.experiment_name,
             "dataset_version_id": request.dataset_version_id or dataset.doc.get("version_id"),
+            "evaluation_task_ids": chained,
         }
 
     def list_runs(
@@ -681,20 +737,21 @@ class SandboxService:
         with self.store.transaction() as tx:
             _require(tx, "task", task_id, "task_id")
             rows = tx.find("run", parent_id=task_id, before=before, newest_first=True)
-        pairs = [(r, self._run(r, now)) for r in rows]
+        pairs = [(r, self._run(r, now)) for r in rows if self._run_visible(r, now)]
         if status is not None:
             pairs = [(r, v) for r, v in pairs if v.status is status]
         task_runs, pagination = page("run", [r for r, _ in pairs], [v for _, v in pairs], limit)
         return TaskRunList(task_runs=task_runs, pagination=pagination)
 
     def get_run(self, run_id: str) -> TaskRun:
+        now = self.clock()
         with self.store.transaction() as tx:
-            return self._run(_require(tx, "run", run_id, "run_id"), self.clock())
+            return self._run(self._require_run(tx, run_id, now), now)
 
     def cancel_run(self, run_id: str) -> TaskRun:
         now = self.clock()
         with self.store.transaction() as tx:
-            row = _require(tx, "run", run_id, "run_id")
+            row = self._require_run(tx, run_id, now)
             current = self._run(row, now)
             if current.status.is_terminal:
                 raise bad_request(
@@ -707,6 +764,10 @@ class SandboxService:
                 experiment = tx.get("experiment", experiment_id)
                 if experiment is not None:
                     tx.delete(experiment)
+            for chained_id in row.doc.get("chained_run_ids") or []:
+                chained = tx.get("run", chained_id)
+                if chained is not None:
+                    tx.delete(chained)
             tx.save(row)
             return self._run(row, now)
 

@@ -216,6 +216,47 @@ def test_run_experiment_creates_its_experiment(api: httpx.Client, ids: dict[str,
     assert trigger(api, task_id, follow_up)["status"] == "PENDING"
 
 
+def runs_of(api: httpx.Client, task_id: str) -> list[dict[str, Any]]:
+    response = api.get(f"/v2/tasks/{task_id}/runs")
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["task_runs"]
+    return found
+
+
+def test_a_completed_experiment_triggers_its_evaluation_tasks(
+    api: httpx.Client, ids: dict[str, Any]
+) -> None:
+    experiment_task = new_task(api, run_experiment_task, ids)
+    first, second = new_task(api, dataset_task, ids), new_task(api, dataset_task, ids)
+    body = {
+        "experiment_name": f"exp-{uuid.uuid4().hex[:8]}",
+        "max_examples": 7,
+        "evaluation_task_ids": [first, second, first],
+    }
+    run = trigger(api, experiment_task, body)
+    assert runs_of(api, first) == [] and runs_of(api, second) == []
+
+    done = wait_terminal(api, run["id"])
+    assert done["status"] == "COMPLETED"
+    for task_id in (first, second):
+        (chained,) = runs_of(api, task_id)
+        assert chained["task_id"] == task_id
+        assert chained["created_at"] == done["run_finished_at"]
+        finished = wait_terminal(api, chained["id"])
+        assert finished["status"] == "COMPLETED"
+        assert finished["num_successes"] + finished["num_errors"] + finished["num_skipped"] == 7
+
+
+def test_a_cancelled_experiment_triggers_nothing(api: httpx.Client, ids: dict[str, Any]) -> None:
+    experiment_task = new_task(api, run_experiment_task, ids)
+    evaluation = new_task(api, dataset_task, ids)
+    body = {"experiment_name": f"exp-{uuid.uuid4().hex[:8]}", "evaluation_task_ids": [evaluation]}
+    run = trigger(api, experiment_task, body)
+    assert api.post(f"/v2/task-runs/{run['id']}/cancel").status_code == 200
+    time.sleep(0.5)
+    assert runs_of(api, evaluation) == []
+
+
 def test_cancel(api: httpx.Client, ids: dict[str, Any]) -> None:
     task_id = new_task(api, run_experiment_task, ids)
     name = f"exp-{uuid.uuid4().hex[:8]}"
