@@ -289,3 +289,29 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
         )
         with pickler_left_as_found():
             super().__init__(TaskProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Task:
+        """An existing task, read by ID and not managed by this stack: its outputs are the
+        server's values, refreshed on every ``up``, and ``destroy`` leaves the task alone.
+
+        :param resource_name: The Pulumi resource name of the lookup.
+        :param id: The task's ID.
+        :param opts: Resource options; ``id`` is set from the argument.
+        """
+        props: dict[str, Any] = dict.fromkeys(TaskProvider.OUTPUTS)
+        props["resource_name"] = resource_name
+        task = Task.__new__(Task)
+        with pickler_left_as_found():
+            pulumi.dynamic.Resource.__init__(
+                task,
+                TaskProvider(),
+                resource_name,
+                props,
+                pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+            )
+        return task

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pulumi
 import pytest
 from pulumi import automation as auto
 
+import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
 from tests.sandbox_harness import Sandbox
@@ -282,3 +284,48 @@ def test_destroy_removes_everything_and_state_holds_no_key(
     stack.destroy()
     assert server_tasks(sandbox) == []
     assert key not in "".join(stack.output)
+
+
+def test_get_reads_an_existing_task_without_managing_it(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    ids = sandbox.ids()
+    made = sandbox.control().post(
+        "/v2/tasks",
+        json={
+            "type": "TEMPLATE_EVALUATION",
+            "name": "made-elsewhere",
+            "project_id": ids["project"],
+            "sampling_rate": 0.3,
+            "evaluators": [{"evaluator_id": ids["evaluators"]["relevance"]}],
+        },
+    )
+    assert made.status_code == 201
+    task_id = made.json()["id"]
+
+    def program() -> None:
+        found = arize_pulumi.Task.get("existing", task_id)
+        pulumi.export("name", found.name)
+        pulumi.export("sampling_rate", found.sampling_rate)
+        pulumi.export(
+            "evaluators", found.evaluators.apply(lambda e: [x["evaluator_name"] for x in e])
+        )
+
+    stack = make_stack(program)
+    sandbox.reset_requests()
+    stack.up()
+    assert stack.outputs() == {
+        "name": "made-elsewhere",
+        "sampling_rate": 0.3,
+        "evaluators": ["relevance"],
+    }
+    assert all(key.startswith("GET ") for key in sandbox.requests()), sandbox.requests()
+    stack.destroy()
+    assert server_task(sandbox, task_id)["name"] == "made-elsewhere"
+
+    missing = make_stack(
+        lambda: arize_pulumi.Task.get("gone", "T25saW5lVGFzazo5OTk5OTk6YWJjZA=="), name="missing"
+    )
+    with pytest.raises(auto.CommandError) as failed:
+        missing.up()
+    assert "Task 'gone': Task.get: no task with ID" in str(failed.value)
