@@ -293,9 +293,10 @@ class SandboxService:
         return ExperimentList(experiments=experiments, pagination=pagination)
 
     @staticmethod
-    def _visible(experiment: Row, now: datetime) -> bool:
-        """An experiment made by a run exists once the run is running."""
-        visible_at = experiment.doc.get("visible_at")
+    def _visible(row: Row, now: datetime) -> bool:
+        """Whether a row stored ahead of time exists yet: an experiment made by a run exists
+        once the run is running, a run chained to an experiment once the experiment completes."""
+        visible_at = row.doc.get("visible_at")
         return visible_at is None or datetime.fromisoformat(visible_at) <= now
 
     # --- tasks --------------------------------------------------------------------------
@@ -568,7 +569,7 @@ class SandboxService:
             previous = [
                 r
                 for r in tx.find("run", parent_id=task.id, newest_first=True)
-                if self._run_visible(r, now)
+                if self._visible(r, now)
             ]
             if task_type.is_evaluation:
                 self._refuse_fields(body, task_type, RUN_EXPERIMENT_ONLY_TRIGGER, "trigger")
@@ -611,28 +612,25 @@ class SandboxService:
                     space_id=task.space_id,
                 )
                 doc["experiment_id"] = experiment.id
+            doc["chained_run_ids"] = self._schedule_chained_runs(tx, run_id, doc)
             row = tx.insert("run", doc, parent_id=task.id, space_id=task.space_id, entity_id=run_id)
-            self._schedule_chained_runs(tx, row)
             task.doc["last_run_at"] = _stamp(now)
             tx.save(task)
             return self._run(row, now)
 
-    def _schedule_chained_runs(self, tx: Tx, experiment_run: Row) -> None:
-        """Runs of the ``evaluation_task_ids`` that start when the experiment completes.
+    def _schedule_chained_runs(self, tx: Tx, run_id: str, doc: dict[str, Any]) -> list[str]:
+        """Store runs of the ``evaluation_task_ids`` that start when the experiment completes.
 
         They are stored now, to be seen from the moment the experiment run ends (runs move
         by time, with no background work); a run that will not complete chains nothing, and
         cancelling it drops what it had scheduled.
         """
-        doc = experiment_run.doc
         finish = runs.finished_at(doc)
         if finish is None or doc["outcome"] != RunStatus.COMPLETED.value:
-            return
+            return []
         scheduled = []
         for task_id in doc.get("evaluation_task_ids") or []:
-            task = tx.get("task", task_id)
-            if task is None:
-                continue
+            task = _require(tx, "task", task_id, "evaluation_task_ids")
             chained = {
                 "task_id": task.id,
                 "created_at": _stamp(finish),
@@ -645,22 +643,15 @@ class SandboxService:
                 "data_start_time": None,
                 "data_end_time": None,
                 "total": doc["total"],
-                "chained_from": experiment_run.id,
+                "chained_from": run_id,
             }
             row = tx.insert("run", chained, parent_id=task.id, space_id=task.space_id)
             scheduled.append(row.id)
-        doc["chained_run_ids"] = scheduled
-        tx.save(experiment_run)
-
-    @staticmethod
-    def _run_visible(row: Row, now: datetime) -> bool:
-        """A chained run exists once the experiment that starts it has completed."""
-        visible_at = row.doc.get("visible_at")
-        return visible_at is None or datetime.fromisoformat(visible_at) <= now
+        return scheduled
 
     def _require_run(self, tx: Tx, run_id: str, now: datetime) -> Row:
         row = _require(tx, "run", run_id, "run_id")
-        if not self._run_visible(row, now):
+        if not self._visible(row, now):
             raise not_found(f"run_id: task run {run_id} not found")
         return row
 
@@ -737,7 +728,7 @@ class SandboxService:
         with self.store.transaction() as tx:
             _require(tx, "task", task_id, "task_id")
             rows = tx.find("run", parent_id=task_id, before=before, newest_first=True)
-        pairs = [(r, self._run(r, now)) for r in rows if self._run_visible(r, now)]
+        pairs = [(r, self._run(r, now)) for r in rows if self._visible(r, now)]
         if status is not None:
             pairs = [(r, v) for r, v in pairs if v.status is status]
         task_runs, pagination = page("run", [r for r, _ in pairs], [v for _, v in pairs], limit)

@@ -12,7 +12,7 @@ from pulumi import automation as auto
 import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox
+from tests.sandbox_harness import Sandbox, evaluation_task
 
 pytestmark = pytest.mark.e2e
 
@@ -290,15 +290,10 @@ def test_get_reads_an_existing_task_without_managing_it(
     make_stack: MakeStack, sandbox: Sandbox
 ) -> None:
     ids = sandbox.ids()
+    relevance = [{"evaluator_id": ids["evaluators"]["relevance"]}]
     made = sandbox.control().post(
         "/v2/tasks",
-        json={
-            "type": "TEMPLATE_EVALUATION",
-            "name": "made-elsewhere",
-            "project_id": ids["project"],
-            "sampling_rate": 0.3,
-            "evaluators": [{"evaluator_id": ids["evaluators"]["relevance"]}],
-        },
+        json=evaluation_task(ids, "made-elsewhere", sampling_rate=0.3, evaluators=relevance),
     )
     assert made.status_code == 201
     task_id = made.json()["id"]
