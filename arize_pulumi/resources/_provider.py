@@ -116,13 +116,16 @@ def api_errors(label: str, action: str) -> Iterator[None]:
         raise ResourceError(f"{label}: {action} failed: {describe(exc)}") from None
 
 
-def fetch_live(label: str, what: str, fetch: Callable[[], T]) -> T | None:
-    """What a refresh reads; ``None`` (with a warning) when it no longer exists."""
+def fetch_live(label: str, what: str, fetch: Callable[[], T], *, lookup: bool = False) -> T | None:
+    """What a refresh reads; ``None`` (with a warning) when it no longer exists. For a
+    ``get`` (``lookup``), which has no state to drop it from, a missing one is an error."""
     from arize_pulumi.tasks.errors import ArizeError, NotFoundError
 
     try:
         return fetch()
     except NotFoundError:
+        if lookup:
+            raise ResourceError(f"{label}: {what} not found") from None
         log("warning", f"{label}: {what} no longer exists; removing it from the state")
         return None
     except ArizeError as exc:
@@ -163,6 +166,11 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
 
     def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
+
+    @staticmethod
+    def _is_lookup(props: Mapping[str, Any]) -> bool:
+        """Whether ``read`` serves a ``get``: its props are the registered ones, not a state."""
+        return "declared" not in props
 
     def _declared(self, state: Mapping[str, Any]) -> dict[str, Any]:
         declared = state.get("declared")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict, Unpack, overload
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, overload
 
 import pulumi
 import pulumi.dynamic
@@ -20,6 +20,8 @@ from arize_pulumi.resources.args import (
 from arize_pulumi.resources.task_provider import TaskProvider
 
 __all__ = ["Task", "TaskArgs", "TaskArgsDict"]
+
+R = TypeVar("R", bound=pulumi.dynamic.Resource)
 
 
 @dataclass(kw_only=True)
@@ -148,6 +150,28 @@ def resource_props(
     props.update(inputs)
     props["resource_name"] = resource_name
     return props, opts
+
+
+def read_existing(
+    cls: type[R],
+    provider: type[ProviderBase],
+    resource_name: str,
+    resource_id: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None,
+) -> R:
+    """A resource of ``cls`` read by ID rather than declared: the body of each ``get``."""
+    props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
+    props["resource_name"] = resource_name
+    resource = cls.__new__(cls)
+    with pickler_left_as_found():
+        pulumi.dynamic.Resource.__init__(
+            resource,
+            provider(),
+            resource_name,
+            props,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=resource_id)),
+        )
+    return resource
 
 
 class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
@@ -303,15 +327,4 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
         :param id: The task's ID.
         :param opts: Resource options; ``id`` is set from the argument.
         """
-        props: dict[str, Any] = dict.fromkeys(TaskProvider.OUTPUTS)
-        props["resource_name"] = resource_name
-        task = Task.__new__(Task)
-        with pickler_left_as_found():
-            pulumi.dynamic.Resource.__init__(
-                task,
-                TaskProvider(),
-                resource_name,
-                props,
-                pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
-            )
-        return task
+        return read_existing(Task, TaskProvider, resource_name, id, opts)

@@ -616,15 +616,15 @@ class TaskProvider(ProviderBase):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh: drop a task that is gone; report drift as live values and as inputs.
 
-        Without a ``declared`` state this is ``Task.get``: a task that is gone is an error.
+        For ``Task.get`` (no state yet) a task that is gone is an error.
         """
         declared = self._declared(plain(props))
         label = _label(declared)
         client = self.client()
-        task = fetch_live(label, f"task {id_}", lambda: client.get(id_))
+        task = fetch_live(
+            label, f"task {id_}", lambda: client.get(id_), lookup=self._is_lookup(props)
+        )
         if task is None:
-            if "declared" not in props:
-                raise ResourceError(f"{label}: Task.get: no task with ID {id_}")
             return ReadResult("", {})
         resolved = declared.get("resolved")
         outputs = self._outputs(task, declared, resolved if isinstance(resolved, Mapping) else {})

@@ -11,7 +11,7 @@ import pulumi
 import pulumi.dynamic
 
 from arize_pulumi._pickling import pickler_left_as_found
-from arize_pulumi.resources.task import resource_props
+from arize_pulumi.resources.task import read_existing, resource_props
 from arize_pulumi.resources.task_run_provider import TaskRunProvider
 
 __all__ = ["TaskRun", "TaskRunArgs", "TaskRunArgsDict"]
@@ -231,3 +231,19 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
         props, opts = resource_props(TaskRunProvider, "TaskRun", resource_name, args, kwargs)
         with pickler_left_as_found():
             super().__init__(TaskRunProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> TaskRun:
+        """An existing run, read by ID and not managed by this stack (triggered by hand, by a
+        schedule or by another stack): its status and counts as of each ``up``; ``destroy``
+        leaves it alone.
+
+        :param resource_name: The Pulumi resource name of the lookup.
+        :param id: The run's ID.
+        :param opts: Resource options; ``id`` is set from the argument.
+        """
+        return read_existing(TaskRun, TaskRunProvider, resource_name, id, opts)

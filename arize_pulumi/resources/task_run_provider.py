@@ -472,10 +472,16 @@ class TaskRunProvider(ProviderBase):
         return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh the run's status and counts; a run that is gone leaves the state."""
+        """Refresh the run's status and counts; a run that is gone leaves the state (for
+        ``TaskRun.get``, with no state yet, it is an error)."""
         declared = self._declared(plain(props))
         label = _label(declared)
-        run = fetch_live(label, f"run {id_}", lambda: self.client().get_run(id_))
+        run = fetch_live(
+            label,
+            f"run {id_}",
+            lambda: self.client().get_run(id_),
+            lookup=self._is_lookup(props),
+        )
         if run is None:
             return ReadResult("", {})
         resolved = declared.get("resolved")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pulumi
 import pytest
 from pulumi import automation as auto
 
+import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox
+from tests.sandbox_harness import Sandbox, dataset_task
 
 pytestmark = pytest.mark.e2e
 
@@ -160,3 +162,35 @@ def test_eight_runs_in_one_program_all_finish(make_stack: MakeStack, sandbox: Sa
     outputs = stack.outputs()
     assert [outputs[f"run-{index}"] for index in range(8)] == ["COMPLETED"] * 8
     print(f"eight TaskRuns of 0.3 s each: up took {elapsed:.1f} s")
+
+
+def test_get_reads_an_existing_run_without_managing_it(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    api = sandbox.control()
+    made = api.post("/v2/tasks", json=dataset_task(sandbox.ids(), "triggered-elsewhere"))
+    assert made.status_code == 201
+    task_id = made.json()["id"]
+    run_id = api.post(f"/v2/tasks/{task_id}/trigger", json={}).json()["id"]
+
+    def program() -> None:
+        seen = arize_pulumi.TaskRun.get("seen", run_id)
+        pulumi.export("task_id", seen.task_id)
+        pulumi.export("status", seen.status)
+
+    stack = make_stack(program)
+    stack.up()
+    assert stack.outputs()["task_id"] == task_id
+    assert stack.outputs()["status"] in {"PENDING", "RUNNING", "COMPLETED"}
+    time.sleep(1.5)
+    stack.up()
+    assert stack.outputs()["status"] == "COMPLETED"
+    stack.destroy()
+    assert api.get(f"/v2/task-runs/{run_id}").status_code == 200
+
+    missing = make_stack(
+        lambda: arize_pulumi.TaskRun.get("gone", "VGFza1J1bjo5OTk5OTk6YWJjZA=="), name="missing"
+    )
+    with pytest.raises(auto.CommandError) as failed:
+        missing.up()
+    assert "TaskRun 'gone': run VGFza1J1bjo5OTk5OTk6YWJjZA== not found" in str(failed.value)
