@@ -74,54 +74,48 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(
-        frozenset(
-            {
-                "DEFAULT_BASE_URL",
-                "REGIONS",
-                "UNSET",
-                "TaskPage",
-                "TaskRunPage",
-                "TasksClient",
-                "UnsetType",
-            }
+        (
+            "DEFAULT_BASE_URL",
+            "REGIONS",
+            "UNSET",
+            "TaskPage",
+            "TaskRunPage",
+            "TasksClient",
+            "UnsetType",
         ),
         "client",
     ),
     **dict.fromkeys(
-        frozenset(
-            {
-                "AgentCallConfig",
-                "Evaluator",
-                "ExperimentType",
-                "InputVariableFormat",
-                "LlmGenerationConfig",
-                "Message",
-                "MessageRole",
-                "RunConfiguration",
-                "RunStatus",
-                "Task",
-                "TaskEvaluator",
-                "TaskRun",
-                "TaskType",
-                "TemplateEvaluationConfig",
-            }
+        (
+            "AgentCallConfig",
+            "Evaluator",
+            "ExperimentType",
+            "InputVariableFormat",
+            "LlmGenerationConfig",
+            "Message",
+            "MessageRole",
+            "RunConfiguration",
+            "RunStatus",
+            "Task",
+            "TaskEvaluator",
+            "TaskRun",
+            "TaskType",
+            "TemplateEvaluationConfig",
         ),
         "models",
     ),
     **dict.fromkeys(
-        frozenset(
-            {
-                "EvaluatorSpec",
-                "parse_run_status",
-                "parse_task_type",
-                "validate_evaluation_task",
-                "validate_evaluators",
-                "validate_run_configuration",
-                "validate_run_experiment_task",
-                "validate_task",
-                "validate_trigger_fields",
-                "validate_update_fields",
-            }
+        (
+            "EvaluatorSpec",
+            "parse_run_status",
+            "parse_task_type",
+            "validate_evaluation_task",
+            "validate_evaluators",
+            "validate_run_configuration",
+            "validate_run_experiment_task",
+            "validate_task",
+            "validate_trigger_fields",
+            "validate_update_fields",
         ),
         "validation",
     ),

@@ -202,3 +202,14 @@ def test_the_alpha_notice_is_shown_once_per_process(
     assert len(alpha) == 1
     assert issubclass(ArizeAlphaWarning, FutureWarning)
     assert alpha[0].filename == __file__
+
+
+def test_every_exported_name_of_the_tasks_package_resolves() -> None:
+    """The package lists its lazily loaded names apart from the modules that define them;
+    each one in ``__all__`` must load from where the package says it is."""
+    import arize_pulumi.tasks as package
+
+    missing = [name for name in package.__all__ if not hasattr(package, name)]
+    assert missing == []
+    assert package.TasksClient.__module__ == "arize_pulumi.tasks.client"
+    assert package.validate_task.__module__ == "arize_pulumi.tasks.validation"
