@@ -41,6 +41,9 @@ class FaultSpec(BaseModel):
     ``phase: "after"`` between processing and the answer."""
     retry_after: int = Field(default=1, ge=0)
     phase: Literal["before", "after"] = "before"
+    disconnect: bool = False
+    """Instead of answering with one of ``statuses``, cut the connection: the answer's head is
+    sent and the connection closes before its body, as when a network path drops."""
     seed: int | None = None
     methods: list[str] | None = None
     paths: list[str] | None = None
@@ -66,6 +69,7 @@ class Plan:
     status: int | None = None
     phase: str = "before"
     retry_after: int = 1
+    disconnect: bool = False
 
 
 class Traffic:
@@ -104,7 +108,9 @@ class Traffic:
             status = None
             if spec.rate > 0 and self._random.random() < spec.rate:
                 status = self._random.choice(spec.statuses)
-            return Plan(spec.latency_ms / 1000, status, spec.phase, spec.retry_after)
+            return Plan(
+                spec.latency_ms / 1000, status, spec.phase, spec.retry_after, spec.disconnect
+            )
 
 
 def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
@@ -165,14 +171,27 @@ class TrafficMiddleware:
         else:
             if plan.phase == "after":
                 await self.app(scope, receive, _discard)
-            await _send_fault(send_answer, plan, path)
+            if plan.disconnect:
+                await _cut(send_answer)
+            else:
+                await _send_fault(send_answer, plan, path)
         elapsed = (time.perf_counter() - started) * 1000
-        fault = " (injected)" if plan.status is not None else ""
+        fault = ""
+        if plan.status is not None:
+            fault = " (connection cut)" if plan.disconnect else " (injected)"
         logger.info("%s %s %d %.1fms%s", method, path, status, elapsed, fault)
 
 
 async def _discard(message: Message) -> None:
     """Swallow the real answer of a request whose fault comes after the change."""
+
+
+async def _cut(send: Send) -> None:
+    """Send a head that promises a body, a first byte of it, and stop: the server closes the
+    connection when the application returns with the answer unfinished."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"64")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"{", "more_body": True})
 
 
 async def _send_fault(send: Send, plan: Plan, path: str) -> None:

@@ -53,11 +53,22 @@ def many_tasks(count: int, runs: int = 0) -> programs.Program:
     return program
 
 
-@pytest.mark.parametrize("phase", ["before", "after"])
+@pytest.mark.parametrize(
+    ("phase", "disconnect"),
+    [("before", False), ("after", False), ("after", True)],
+    ids=["before", "after", "cut-after"],
+)
 def test_up_succeeds_under_faults_with_no_duplicate(
-    make_stack: MakeStack, sandbox: Sandbox, phase: str
+    make_stack: MakeStack, sandbox: Sandbox, phase: str, disconnect: bool
 ) -> None:
-    sandbox.faults(rate=0.3, statuses=[429, 500, 503], retry_after=1, phase=phase, seed=11)
+    sandbox.faults(
+        rate=0.3,
+        statuses=[429, 500, 503],
+        retry_after=1,
+        phase=phase,
+        disconnect=disconnect,
+        seed=11,
+    )
     stack = make_stack(many_tasks(20, runs=2))
     stack.up()
     faulted = sandbox.requests()

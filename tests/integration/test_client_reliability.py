@@ -52,6 +52,40 @@ def test_create_whose_answer_is_lost_leaves_exactly_one_task(shared: Sandbox) ->
         assert [t.id for t in client.iter(name=name)] == [task.id]
 
 
+def test_creates_and_triggers_over_a_connection_that_drops_make_one_of_each(
+    shared: Sandbox,
+) -> None:
+    """Connections cut after the change: each create and trigger, not knowing whether it
+    landed, finds the task or run it made instead of sending it again."""
+    prefix = unique("dropped")
+    names = [f"{prefix}-{index}" for index in range(5)]
+    with make_client(shared) as client:
+        client.resolve_project_id("chatbot-prod")
+        client.resolve_evaluator("json-valid")
+        shared.reset_requests()
+        shared.faults(rate=0.5, disconnect=True, phase="after", methods=["POST"], seed=2)
+        for name in names:
+            task = client.create_evaluation_task(
+                name=name, type="CODE_EVALUATION", project="chatbot-prod", evaluators=["json-valid"]
+            )
+            client.trigger_run(
+                task.id,
+                task_type="CODE_EVALUATION",
+                data_start_time=datetime.now(UTC) - timedelta(hours=1),
+            )
+        counts = shared.requests()
+        shared.clear_faults()
+        tasks = list(client.iter(name=prefix))
+        assert sorted(t.name for t in tasks) == names
+        assert all(len(list(client.iter_runs(t.id))) == 1 for t in tasks)
+    assert counts["POST /v2/tasks"] == len(names)
+    assert counts["POST /v2/tasks/{task_id}/trigger"] == len(names)
+    # Connections were really cut (this seed cuts two creates and two triggers), and each
+    # cut was followed by a lookup rather than a second POST.
+    assert counts["GET /v2/tasks"] >= 2
+    assert counts["GET /v2/tasks/{task_id}/runs"] >= 2
+
+
 def test_trigger_whose_answer_is_lost_starts_exactly_one_run(shared: Sandbox) -> None:
     with make_client(shared) as client:
         task = client.create_evaluation_task(

@@ -192,6 +192,27 @@ def test_faults_after_make_the_change(sandbox: Sandbox) -> None:
     assert task["name"] == "faulted-after"
 
 
+CUT = (httpx.RemoteProtocolError, httpx.ReadError)
+"""What a client sees of a cut connection: an unfinished answer, or a reset."""
+
+
+def test_a_cut_connection_drops_the_answer_but_not_the_change(sandbox: Sandbox) -> None:
+    ids = sandbox.ids()
+    api = sandbox.control()
+    sandbox.faults(rate=1, disconnect=True, phase="after", methods=["POST"])
+    with pytest.raises(CUT):
+        api.post("/v2/tasks", json=evaluation_task(ids, "cut-after"))
+    assert api.get("/v2/spaces").status_code == 200  # the server itself is fine
+    sandbox.faults(rate=1, disconnect=True, phase="before", methods=["POST"])
+    with pytest.raises(CUT):
+        api.post("/v2/tasks", json=evaluation_task(ids, "cut-before"))
+    sandbox.clear_faults()
+    assert sandbox.requests()["POST /v2/tasks"] == 2
+    (task,) = api.get("/v2/tasks", params={"name": "cut-after"}).json()["tasks"]
+    assert task["name"] == "cut-after"
+    assert api.get("/v2/tasks", params={"name": "cut-before"}).json()["tasks"] == []
+
+
 def test_fault_filters_seed_and_latency(sandbox: Sandbox) -> None:
     api = sandbox.control()
     sandbox.faults(rate=1, statuses=[429], retry_after=3, paths=["/v2/projects"])
