@@ -73,6 +73,8 @@ CREATE_TASK = TypeAdapter[CreateEvaluationTaskRequest | CreateRunExperimentTaskR
     CreateTaskRequest
 )
 MAX_RUN_ITEMS = 100
+CHAINED_RUNS = "chained_runs_at"
+"""Key of a task's stored document: when each run chained to an experiment appears, by run."""
 DEFAULT_EXAMPLES = 25
 
 ENTITY_KINDS: dict[str, str] = {
@@ -302,8 +304,17 @@ class SandboxService:
     # --- tasks --------------------------------------------------------------------------
 
     @staticmethod
-    def _task(row: Row) -> Task:
-        return Task.model_validate({**row.doc, "id": row.id})
+    def _task(row: Row, now: datetime) -> Task:
+        """A task as the API shows it: ``last_run_at`` counts runs chained to an experiment
+        from the moment they appear."""
+        doc = {**row.doc, "id": row.id}
+        runs_at = [
+            datetime.fromisoformat(at) for at in (doc.pop(CHAINED_RUNS, None) or {}).values()
+        ]
+        if doc["last_run_at"] is not None:
+            runs_at.append(datetime.fromisoformat(doc["last_run_at"]))
+        doc["last_run_at"] = _stamp(max((at for at in runs_at if at <= now), default=None))
+        return Task.model_validate(doc)
 
     def list_tasks(
         self,
@@ -336,12 +347,13 @@ class SandboxService:
                 after=after,
                 limit=limit + 1,
             )
-        tasks, pagination = page("task", rows, [self._task(r) for r in rows], limit)
+        now = self.clock()
+        tasks, pagination = page("task", rows, [self._task(r, now) for r in rows], limit)
         return TaskList(tasks=tasks, pagination=pagination)
 
     def get_task(self, task_id: str) -> Task:
         with self.store.transaction() as tx:
-            return self._task(_require(tx, "task", task_id, "task_id"))
+            return self._task(_require(tx, "task", task_id, "task_id"), self.clock())
 
     def _check_name_free(self, tx: Tx, space_id: str, name: str, task_id: str | None) -> None:
         for other in tx.find("task", space_ids=[space_id], name=name):
@@ -474,7 +486,7 @@ class SandboxService:
             row = tx.insert(
                 "task", doc, name=request.name, parent_id=target.id, space_id=target.space_id
             )
-            return self._task(row)
+            return self._task(row, now)
 
     @staticmethod
     def _refuse_fields(
@@ -504,7 +516,7 @@ class SandboxService:
                 self._update_run_experiment(tx, row, parse(UpdateRunExperimentTaskRequest, body))
             row.doc["updated_at"] = _stamp(now)
             tx.save(row)
-            return self._task(row)
+            return self._task(row, now)
 
     def _rename(self, tx: Tx, row: Row, name: str | None) -> None:
         if name is not None and name != row.name:
@@ -646,6 +658,8 @@ class SandboxService:
                 "chained_from": run_id,
             }
             row = tx.insert("run", chained, parent_id=task.id, space_id=task.space_id)
+            task.doc.setdefault(CHAINED_RUNS, {})[row.id] = chained["created_at"]
+            tx.save(task)
             scheduled.append(row.id)
         return scheduled
 
@@ -759,6 +773,9 @@ class SandboxService:
                 chained = tx.get("run", chained_id)
                 if chained is not None:
                     tx.delete(chained)
+                    task = tx.get("task", str(chained.parent_id))
+                    if task is not None and task.doc.get(CHAINED_RUNS, {}).pop(chained_id, None):
+                        tx.save(task)
             tx.save(row)
             return self._run(row, now)
 

@@ -235,6 +235,7 @@ def test_a_completed_experiment_triggers_its_evaluation_tasks(
     }
     run = trigger(api, experiment_task, body)
     assert runs_of(api, first) == [] and runs_of(api, second) == []
+    assert api.get(f"/v2/tasks/{first}").json()["last_run_at"] is None
 
     done = wait_terminal(api, run["id"])
     assert done["status"] == "COMPLETED"
@@ -242,6 +243,7 @@ def test_a_completed_experiment_triggers_its_evaluation_tasks(
         (chained,) = runs_of(api, task_id)
         assert chained["task_id"] == task_id
         assert chained["created_at"] == done["run_finished_at"]
+        assert api.get(f"/v2/tasks/{task_id}").json()["last_run_at"] == chained["created_at"]
         finished = wait_terminal(api, chained["id"])
         assert finished["status"] == "COMPLETED"
         assert finished["num_successes"] + finished["num_errors"] + finished["num_skipped"] == 7
@@ -255,6 +257,7 @@ def test_a_cancelled_experiment_triggers_nothing(api: httpx.Client, ids: dict[st
     assert api.post(f"/v2/task-runs/{run['id']}/cancel").status_code == 200
     time.sleep(0.5)
     assert runs_of(api, evaluation) == []
+    assert api.get(f"/v2/tasks/{evaluation}").json()["last_run_at"] is None
 
 
 def test_cancel(api: httpx.Client, ids: dict[str, Any]) -> None:
