@@ -10,18 +10,14 @@ value) are brought to one canonical form so that ``diff`` reports only real chan
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
 
 _UNKNOWN_TEXT = rpc.UNKNOWN
 
@@ -175,16 +171,6 @@ def canonical_evaluators(
     return sorted(out, key=stable)
 
 
-@functools.cache
-def run_configuration_adapter() -> TypeAdapter[Any]:
-    """The pydantic adapter of the run-configuration union (built once, on first use)."""
-    from pydantic import TypeAdapter
-
-    from arize_pulumi.tasks.models import RunConfiguration
-
-    return TypeAdapter(RunConfiguration)
-
-
 def canonical_run_configuration(value: Any) -> Any:
     """A run configuration with enums uppercased, unset and empty defaults dropped."""
     if not isinstance(value, Mapping):
@@ -192,6 +178,7 @@ def canonical_run_configuration(value: Any) -> Any:
     from pydantic import ValidationError
 
     from arize_pulumi.tasks.models import LENIENT
+    from arize_pulumi.tasks.validation import run_configuration_adapter
 
     try:
         model = run_configuration_adapter().validate_python(dict(value), context=LENIENT)

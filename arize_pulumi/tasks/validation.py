@@ -19,6 +19,7 @@ exists is for the client to find out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,7 +76,13 @@ _EVALUATOR_KEYS = ("evaluator", "query_filter", "column_mappings", "evaluator_ve
 _UNION_TAGS = frozenset({"LLM_GENERATION", "TEMPLATE_EVALUATION", "AGENT_CALL"})
 _RENAMES = {"project_id": "project", "dataset_id": "dataset"}
 _EVALUATOR_ID = re.compile(r"^(evaluators\[\d+\])\.evaluator_id\b")
-_RUN_CONFIGURATION = TypeAdapter(RunConfiguration)
+
+
+@functools.cache
+def run_configuration_adapter() -> TypeAdapter[RunConfiguration]:
+    """The adapter of the run-configuration union, built on first use: building it takes
+    tens of milliseconds that a program without run-experiment tasks should not pay."""
+    return TypeAdapter(RunConfiguration)
 
 
 @dataclass(frozen=True)
@@ -240,7 +247,7 @@ def validate_run_configuration(
 ) -> list[InvalidArgumentError]:
     """Check one run configuration (a typed config or a dict in either enum casing)."""
     try:
-        _RUN_CONFIGURATION.validate_python(value, context=LENIENT)
+        run_configuration_adapter().validate_python(value, context=LENIENT)
     except ValidationError as exc:
         return errors_from_validation(exc, field)
     return []
