@@ -2,16 +2,18 @@
 
 The benchmarks compare `Task` against them: their provider classes live in this package, so
 they are pickled into state by reference exactly as the real providers are. `Noop` (one input)
-is what any dynamic resource costs before a single API call; `Mirror` carries a state as large
-as a Task's, which separates the engine's cost of that state from the provider's own work.
+is what any dynamic resource costs before a single API call; `Mirror` has a real Task's shape
+(the same registered properties and state) and does nothing, which separates the engine's and
+the SDK's cost of that shape from the provider's own work.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
+from pulumi.dynamic import ConfigureRequest, CreateResult, DiffResult, ResourceProvider
 
 from arize_pulumi._pickling import pickler_left_as_found
 
@@ -37,35 +39,45 @@ class Noop(pulumi.dynamic.Resource, module="arize", name="Noop"):
             super().__init__(NoopProvider(), resource_name, {"name": resource_name}, opts)
 
 
+MIRROR_OUTPUTS_KEY = "arizeFloor:mirrorOutputs"
+"""Stack configuration holding (as JSON) the outputs every `Mirror` of the stack ends with."""
+
+
 class MirrorProvider(ResourceProvider):
-    """Calls nothing, but keeps its inputs twice in its outputs, as a Task keeps both its live
-    values and the declaration they came from."""
+    """Calls nothing: each resource ends with the outputs recorded in the stack configuration,
+    which keeps them out of the resource's own inputs."""
 
     serialize_as_secret_always = False
+    _recorded: dict[str, Any] = {}  # replaced (never mutated) by configure
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._recorded = json.loads(req.config.get(MIRROR_OUTPUTS_KEY) or "{}")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """The recorded live values, with the declaration they came from, as a Task keeps."""
         declared = {key: value for key, value in props.items() if key != "__provider"}
-        return CreateResult(
-            id_=f"mirror-{props.get('name', '')}", outs=dict(props) | {"declared": declared}
-        )
+        outputs = self._recorded | {"declared": declared}
+        return CreateResult(id_=f"mirror-{props.get('resource_name', '')}", outs=outputs)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [key for key in news if key != "__provider" and olds.get(key) != news[key]]
-        return DiffResult(changes=bool(changed), replaces=[])
+        declared = {key: value for key, value in news.items() if key != "__provider"}
+        return DiffResult(changes=declared != olds.get("declared"), replaces=[])
 
 
 class Mirror(pulumi.dynamic.Resource, module="arize", name="Mirror"):
-    """A no-op resource whose state is as large as a Task's: ``payload`` is stored as its
-    inputs and twice in its outputs, so the engine's cost of carrying that state is measured
-    apart from any provider work."""
+    """A no-op resource shaped like a recorded Task: it registers the same properties (every
+    output, unset until created, and the same checked inputs) and ends with the same outputs
+    (set in the stack configuration under `MIRROR_OUTPUTS_KEY`), so the engine's and the SDK's
+    cost of that shape is measured apart from any provider work."""
 
     def __init__(
         self,
         resource_name: str,
-        payload: dict[str, Any],
+        inputs: dict[str, Any],
+        output_names: list[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        props: dict[str, Any] = dict.fromkeys(output_names)
+        props.update(inputs)
         with pickler_left_as_found():
-            super().__init__(
-                MirrorProvider(), resource_name, {"name": resource_name, **payload}, opts
-            )
+            super().__init__(MirrorProvider(), resource_name, props, opts)

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,7 +27,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import arize_pulumi
-from arize_pulumi.floor import Mirror, Noop
+from arize_pulumi.floor import MIRROR_OUTPUTS_KEY, Mirror, Noop
+from arize_pulumi.resources.task_provider import TaskProvider
 from arize_pulumi.tasks.client import TasksClient
 
 from stackrun import LocalStack, SandboxProcess, ensure_pulumi, start_sandbox, temporary_dir
@@ -57,13 +59,14 @@ class Bench:
     def reset(self) -> None:
         self.control.delete("/_sandbox/requests")
 
-    def stack(self, program: Callable[[], None]) -> LocalStack:
+    def stack(self, program: Callable[[], None], env: dict[str, str] | None = None) -> LocalStack:
         self._stacks += 1
         stack = LocalStack(
             project="arize-bench",
             stack_name=f"b{self._stacks}",
             work_dir=self.work / f"stack-{self._stacks}",
             program=program,
+            env=dict(env or {}),
         )
         stack.set_config(
             {"arize:baseUrl": self.sandbox.base_url, "arize:space": "demo-space"},
@@ -100,6 +103,31 @@ def timed(action: Callable[[], Any]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process (the inline program) and of its waited-for descendants
+    (the CLI and, through it, the provider process)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_with_cpu(action: Callable[[], Any], sandbox_pid: int) -> tuple[float, float, float]:
+    """Wall seconds; CPU seconds of every process the operation used (the program, the CLI
+    and engine, the provider process, the sandbox); and the sandbox's part of that CPU. CPU
+    is steadier than wall time on a shared machine, so both are reported."""
+    own, sandbox = _own_cpu(), _process_cpu(sandbox_pid)
+    wall = timed(action)
+    sandbox = _process_cpu(sandbox_pid) - sandbox
+    return wall, _own_cpu() - own + sandbox, sandbox
 
 
 def _writes(counts: dict[str, int]) -> int:
@@ -246,92 +274,127 @@ def parallel_runs(bench: Bench, duration: float) -> list[Row]:
     ]
 
 
-def task_payload(bench: Bench) -> dict[str, Any]:
-    """The checked inputs of one real Task, to give `Mirror` a state as large as a Task's."""
+def task_shape(bench: Bench) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The checked inputs and the outputs of one real Task, for `Mirror` to copy."""
     stack = bench.stack(tasks_program(1))
     stack.up()
     (task,) = stack.resources("pulumi-python:dynamic/arize:Task")
     stack.destroy()
-    return {k: v for k, v in task["inputs"].items() if k not in ("__provider", "name")}
+    inputs = {k: v for k, v in task["inputs"].items() if k not in ("__provider", "resource_name")}
+    outputs = {k: v for k, v in task["outputs"].items() if k != "__provider"}
+    return inputs, outputs
 
 
-def mirror_program(count: int, payload: dict[str, Any]) -> Callable[[], None]:
+def mirror_program(count: int, inputs: dict[str, Any]) -> Callable[[], None]:
     def program() -> None:
         for index in range(count):
-            Mirror(f"bench-mirror-{index}", payload)
+            name = f"bench-mirror-{index}"
+            Mirror(name, inputs | {"resource_name": name}, list(TaskProvider.OUTPUTS))
 
     return program
 
 
-def _property_bytes(stack: LocalStack) -> float:
-    """Mean bytes of inputs plus outputs per custom resource of the stack's state."""
+def _state_bytes(stack: LocalStack) -> tuple[float, float]:
+    """Mean bytes per dynamic resource of the stack's state: inputs plus outputs, and the
+    resource's whole entry in `pulumi stack export` (what the engine rewrites on each step)."""
     found = [r for r in stack.resources() if r["type"].startswith("pulumi-python:dynamic/")]
-    return sum(len(json.dumps(r["inputs"])) + len(json.dumps(r["outputs"])) for r in found) / max(
-        len(found), 1
+    count = max(len(found), 1)
+    properties = sum(len(json.dumps(r["inputs"])) + len(json.dumps(r["outputs"])) for r in found)
+    return properties / count, sum(len(json.dumps(r)) for r in found) / count
+
+
+SKIP_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+"""The engine's switch to write the state once at the end instead of after every step."""
+
+
+def _ratio_row(figure: str, a: float, b: float, target: float | None = None) -> Row:
+    ratio = a / b
+    return (
+        figure,
+        f"{a:.2f}s vs {b:.2f}s = {ratio:.2f}x",
+        f"<= {target:.2f}x" if target else "reported",
+        _verdict(ratio <= target) if target else "-",
     )
+
+
+KINDS = ("task", "mirror", "noop")
 
 
 def engine_ratio(bench: Bench, n: int, repeats: int) -> list[Row]:
     """Wall time of up, unchanged preview and destroy: Task against the engine's floors.
 
-    `Noop` (one input) is the floor the targets name; `Mirror` holds a Task-sized state and
-    calls nothing, so Task against Mirror is the provider's own cost (API calls and code).
+    `Noop` (one input) is the floor the targets name. `Mirror` has a real Task's shape (the
+    same registered properties, checked inputs and outputs) and calls nothing, so Mirror
+    against Noop is what the engine and the SDK charge for that shape, and Task against Mirror
+    is the provider's own cost (its code, its imports and the API calls). Up and destroy run
+    again with the engine's per-step checkpoints off, to show how much of the gap they are.
     """
-    payload = task_payload(bench)
+    inputs, outputs = task_shape(bench)
     programs = {
         "noop": noop_program(n),
-        "mirror": mirror_program(n, payload),
+        "mirror": mirror_program(n, inputs),
         "task": tasks_program(n),
     }
-    samples: dict[str, dict[str, list[float]]] = {
-        kind: {"up": [], "preview": [], "destroy": []} for kind in programs
-    }
-    state_bytes: dict[str, float] = {}
+    modes = {"default": {}, "no checkpoints": SKIP_CHECKPOINTS}
+    operations = {"default": ("up", "preview", "destroy"), "no checkpoints": ("up", "destroy")}
+    samples: dict[tuple[str, str, str], list[tuple[float, float, float]]] = {}
+    state_bytes: dict[str, tuple[float, float]] = {}
     for _ in range(repeats):
-        for kind, program in programs.items():
-            stack = bench.stack(program)
-            samples[kind]["up"].append(timed(stack.up))
-            samples[kind]["preview"].append(timed(stack.preview))
-            if kind not in state_bytes:
-                state_bytes[kind] = _property_bytes(stack)
-            samples[kind]["destroy"].append(timed(stack.destroy))
+        for mode, env in modes.items():
+            for kind, program in programs.items():
+                stack = bench.stack(program, env)
+                if kind == "mirror":
+                    stack.set_config({MIRROR_OUTPUTS_KEY: json.dumps(outputs)})
+                for operation in operations[mode]:
+                    if operation == "destroy" and kind not in state_bytes:
+                        state_bytes[kind] = _state_bytes(stack)
+                    sample = timed_with_cpu(getattr(stack, operation), bench.sandbox.process.pid)
+                    samples.setdefault((mode, kind, operation), []).append(sample)
+    wall_median, cpu_median, sandbox_median = (
+        {
+            key: statistics.median(sample[index] for sample in values)
+            for key, values in samples.items()
+        }
+        for index in range(3)
+    )
     rows: list[Row] = [
         (
-            "state: inputs + outputs bytes per resource",
-            ", ".join(f"{kind} {size:.0f}" for kind, size in state_bytes.items()),
+            "state per resource: inputs + outputs bytes / whole stack-export entry bytes",
+            ", ".join(f"{k} {p:.0f} / {e:.0f}" for k, (p, e) in state_bytes.items()),
             "reported",
             "-",
         )
     ]
     targets = {"up": 1.25, "preview": 1.10, "destroy": 1.25}
     for operation, target in targets.items():
-        median = {kind: statistics.median(samples[kind][operation]) for kind in programs}
-        ratio = median["task"] / median["noop"]
-        rows.append(
+        task, mirror, noop = (wall_median["default", k, operation] for k in KINDS)
+        cpu_task, cpu_mirror, cpu_noop = (cpu_median["default", k, operation] for k in KINDS)
+        rows += [
+            _ratio_row(
+                f"{operation}, {n} tasks vs {n} no-ops (median of {repeats})", task, noop, target
+            ),
+            _ratio_row(
+                f"{operation}: {n} Task-shaped no-ops (mirrors) vs {n} no-ops", mirror, noop
+            ),
+            _ratio_row(f"{operation}: provider's own cost, {n} tasks vs {n} mirrors", task, mirror),
             (
-                f"{operation}, {n} tasks vs {n} no-ops (median of {repeats})",
-                f"{median['task']:.2f}s vs {median['noop']:.2f}s = {ratio:.2f}x",
-                f"<= {target:.2f}x",
-                _verdict(ratio <= target),
-            )
-        )
-        rows.append(
-            (
-                f"{operation}: engine cost of a Task-sized state, {n} mirrors vs {n} no-ops",
-                f"{median['mirror']:.2f}s vs {median['noop']:.2f}s = "
-                f"{median['mirror'] / median['noop']:.2f}x",
+                f"{operation}: CPU seconds of all processes, tasks / mirrors / no-ops",
+                f"{cpu_task:.2f} (sandbox {sandbox_median['default', 'task', operation]:.2f}) / "
+                f"{cpu_mirror:.2f} / {cpu_noop:.2f}: tasks vs no-ops "
+                f"{cpu_task / cpu_noop:.2f}x, mirrors vs no-ops {cpu_mirror / cpu_noop:.2f}x, "
+                f"tasks vs mirrors {cpu_task / cpu_mirror:.2f}x",
                 "reported",
                 "-",
-            )
-        )
-        rows.append(
-            (
-                f"{operation}: provider's own cost, {n} tasks vs {n} mirrors",
-                f"{median['task'] / median['mirror']:.2f}x",
-                "reported",
-                "-",
-            )
-        )
+            ),
+        ]
+        if operation in operations["no checkpoints"]:
+            task, mirror, noop = (wall_median["no checkpoints", k, operation] for k in KINDS)
+            rows += [
+                _ratio_row(f"{operation}, checkpoints off: {n} tasks vs {n} no-ops", task, noop),
+                _ratio_row(
+                    f"{operation}, checkpoints off: {n} mirrors vs {n} no-ops", mirror, noop
+                ),
+            ]
     return rows
 
 
