@@ -46,12 +46,14 @@ def make_stack(sandbox: Sandbox, tmp_path: Path, pulumi_bin: Path) -> Iterator[M
         api_key: str | None = None,
         name: str = "e2e",
         project: str = "arize-e2e",
+        env: dict[str, str] | None = None,
     ) -> LocalStack:
         stack = LocalStack(
             project=project,
             stack_name=name,
             work_dir=tmp_path / f"pulumi-{name}",
             program=program,
+            env=dict(env or {}),
         )
         stack.set_config(
             {"arize:baseUrl": sandbox.base_url, "arize:space": "demo-space", **(config or {})},

@@ -141,13 +141,20 @@ def _pulumi_cli_tree() -> list[int]:
     # The killed engine leaves the inline program's coroutine unfinished, as intended.
     "ignore::pytest.PytestUnraisableExceptionWarning"
 )
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"PULUMI_SKIP_CHECKPOINTS": "true"}],
+    ids=["checkpoint-per-step", "checkpoints-skipped"],
+)
 def test_sigkill_during_up_then_documented_recovery_converges(
-    make_stack: MakeStack, sandbox: Sandbox
+    make_stack: MakeStack, sandbox: Sandbox, env: dict[str, str]
 ) -> None:
+    """Also with the engine writing the state only at the end, where a killed up leaves no
+    record of anything it made: the next up takes each task over instead of duplicating it."""
     # Every answer comes 300 ms after the server made the change: the kill lands while
     # creates are made on the server but not yet recorded in the state.
     sandbox.faults(rate=0, latency_ms=300, phase="after")
-    stack = make_stack(many_tasks(30))
+    stack = make_stack(many_tasks(30), env=env)
     errors: list[BaseException] = []
 
     def run_up() -> None:
