@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi.dynamic
 
-from arize_pulumi.resources._normalize import plain
+from arize_pulumi.resources._normalize import is_unknown, plain
 from arize_pulumi.resources.config import MISSING_KEY_MESSAGE, ProviderSettings
 
 if TYPE_CHECKING:
+    from arize_pulumi.resources.fields import Field
     from arize_pulumi.tasks.client import TasksClient
 
 ClientFactory = Callable[[ProviderSettings], "TasksClient"]
@@ -188,6 +189,17 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
     def _refuse_unknown(self, inputs: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
         for key in sorted(set(inputs) - self.STATE_INPUTS):
             fail(key, f"unknown argument; the arguments are {', '.join(sorted(self.INPUTS))}")
+
+    @staticmethod
+    def _check_forms(
+        fields: tuple[Field, ...], values: Mapping[str, Any], fail: Callable[[str, str], None]
+    ) -> None:
+        """What each field's form alone refuses in a known value (see ``fields.py``)."""
+        for field in fields:
+            value = values.get(field.name)
+            if value is not None and not is_unknown(value):
+                for path, reason in field.form.problems(field.name, value):
+                    fail(path, reason)
 
     def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
         self._settings = ProviderSettings.load(req.config)

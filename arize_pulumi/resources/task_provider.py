@@ -17,18 +17,11 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 
 from arize_pulumi.resources._normalize import (
-    canonical_evaluators,
-    canonical_run_configuration,
-    has_unknown,
     is_unknown,
     known_copy,
     plain,
-    same_number,
-    stable,
-    text_or_none,
     top_level,
     touches_unknown,
-    upper_or_none,
 )
 from arize_pulumi.resources._provider import (
     ProviderBase,
@@ -39,11 +32,8 @@ from arize_pulumi.resources._provider import (
     log,
     with_declared,
 )
-from arize_pulumi.resources._references import (
-    References,
-    evaluator_entries,
-    evaluator_ref,
-)
+from arize_pulumi.resources._references import References, evaluator_ref
+from arize_pulumi.resources.fields import TASK_FIELDS, TASK_OUTPUTS, Change, Drift, Field
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
@@ -52,39 +42,10 @@ if TYPE_CHECKING:
 __all__ = ["TaskProvider"]
 
 TASK_TYPES = ("TEMPLATE_EVALUATION", "CODE_EVALUATION", "RUN_EXPERIMENT")
-_VALIDATED = (
-    "name",
-    "project",
-    "dataset",
-    "experiment_ids",
-    "sampling_rate",
-    "is_continuous",
-    "query_filter",
-    "evaluators",
-    "run_configuration",
-)
-_LIVE_KEYS = (
-    "task_id",
-    "name",
-    "type",
-    "space_id",
-    "project_id",
-    "dataset_id",
-    "evaluators",
-    "experiment_ids",
-    "sampling_rate",
-    "is_continuous",
-    "query_filter",
-    "run_configuration",
-    "created_at",
-    "updated_at",
-    "last_run_at",
-    "created_by_user_id",
-)
-_FIXED = ("type", "project_id", "dataset_id", "experiment_ids")
-"""What the API cannot change on an existing task."""
-_UPDATABLE = ("name", "sampling_rate", "is_continuous", "query_filter", "run_configuration")
-_EVALUATOR_FIELDS = ("query_filter", "column_mappings", "evaluator_version_id")
+_LIVE_FIELDS = tuple(f for f in TASK_FIELDS if f.wire is not None)
+"""The fields compared against the live task."""
+_READ_ONLY = tuple(key for key in TASK_OUTPUTS if key not in {f.wire for f in _LIVE_FIELDS})
+"""Outputs the server sets and no input declares."""
 
 
 def _label(inputs: Mapping[str, Any]) -> str:
@@ -92,35 +53,24 @@ def _label(inputs: Mapping[str, Any]) -> str:
     return f"Task '{name}'" if isinstance(name, str) else "Task"
 
 
-def _evaluator_ids(entries: list[dict[str, Any]], ids: Mapping[str, Any]) -> list[Any]:
-    return [ids.get(entry["evaluator"], None) for entry in entries]
+def _names(fields: list[Field]) -> str:
+    return ", ".join(f.name for f in fields)
+
+
+def _given(value: Any) -> bool:
+    return value is not None and value != [] and value != {}
 
 
 class TaskProvider(ProviderBase):
     """Creates, diffs, updates, refreshes and deletes Arize tasks (see the module doc)."""
 
-    INPUTS = frozenset(
-        {
-            "type",
-            "name",
-            "space",
-            "project",
-            "dataset",
-            "evaluators",
-            "experiment_ids",
-            "sampling_rate",
-            "is_continuous",
-            "query_filter",
-            "run_configuration",
-            "adopt",
-        }
-    )
+    INPUTS = frozenset(f.name for f in TASK_FIELDS)
     """The arguments a program may give."""
 
     STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
     """What the checked inputs hold: the arguments, the resource name and ``resolved``."""
 
-    OUTPUTS = (*_LIVE_KEYS, "declared")
+    OUTPUTS = (*TASK_OUTPUTS, "declared")
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -150,75 +100,27 @@ class TaskProvider(ProviderBase):
             )
         return refs.resolved
 
-    def _desired(self, inputs: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, Any]:
-        """The task the declaration asks for, in the comparable shape of :meth:`_live`."""
-        entries = evaluator_entries(inputs.get("evaluators"))
-        ids = resolved.get("evaluator_ids") or {}
-        experiments = resolved.get("experiment_ids") or {}
-        return {
-            "name": inputs.get("name"),
-            "type": upper_or_none(inputs.get("type")),
-            "project_id": resolved.get("project_id"),
-            "dataset_id": resolved.get("dataset_id"),
-            "experiment_ids": sorted(
-                experiments.get(ref, ref) for ref in inputs.get("experiment_ids") or []
-            ),
-            "evaluators": canonical_evaluators(entries, lambda e: ids.get(e["evaluator"])),
-            "sampling_rate": inputs.get("sampling_rate"),
-            "is_continuous": inputs.get("is_continuous"),
-            "query_filter": text_or_none(inputs.get("query_filter")),
-            "run_configuration": canonical_run_configuration(inputs.get("run_configuration")),
-        }
+    @staticmethod
+    def _desired(inputs: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, Any]:
+        """The task the declaration asks for, by input name, in the shape of :meth:`_live`."""
+        return {f.name: f.canonical(inputs, resolved) for f in _LIVE_FIELDS}
 
     @staticmethod
     def _live(state: Mapping[str, Any]) -> dict[str, Any]:
         """The server's task, from state or from :meth:`_outputs`, in the comparable shape."""
-        evaluators = state.get("evaluators")
-        return {
-            "name": state.get("name"),
-            "type": upper_or_none(state.get("type")),
-            "project_id": state.get("project_id"),
-            "dataset_id": state.get("dataset_id"),
-            "experiment_ids": sorted(state.get("experiment_ids") or []),
-            "evaluators": canonical_evaluators(
-                evaluators if isinstance(evaluators, list) else [],
-                lambda e: e.get("evaluator_id"),
-            ),
-            "sampling_rate": state.get("sampling_rate"),
-            "is_continuous": state.get("is_continuous"),
-            "query_filter": text_or_none(state.get("query_filter")),
-            "run_configuration": canonical_run_configuration(state.get("run_configuration")),
-        }
+        return {f.name: f.form.live(state.get(f.wire or f.name)) for f in _LIVE_FIELDS}
 
     @staticmethod
-    def _differences(desired: Mapping[str, Any], live: Mapping[str, Any]) -> list[str]:
-        """Fields where the live task differs from the declaration (unset = not managed)."""
-        fields = []
-        for key, want in desired.items():
-            have = live.get(key)
-            if key in ("sampling_rate", "is_continuous"):
-                if want is not None and not same_number(want, have):
-                    fields.append(key)
-            elif key == "run_configuration" and want is None:
-                continue
-            elif stable(want) != stable(have):
-                fields.append(key)
-        return fields
+    def _differences(desired: Mapping[str, Any], live: Mapping[str, Any]) -> list[Field]:
+        """Fields where the live task differs from the declaration."""
+        return [f for f in _LIVE_FIELDS if not f.same(desired[f.name], live[f.name])]
 
     @staticmethod
-    def _patch(desired: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
+    def _patch(desired: Mapping[str, Any], fields: list[Field]) -> dict[str, Any]:
         """The ``update`` arguments that bring the live task to the declaration."""
-        patch: dict[str, Any] = {}
-        for field in fields:
-            if field == "evaluators":
-                patch[field] = [
-                    {"evaluator": e["evaluator_id"]}
-                    | {k: e[k] for k in _EVALUATOR_FIELDS if e[k] is not None}
-                    for e in desired["evaluators"]
-                ]
-            elif field in _UPDATABLE:
-                patch[field] = desired[field]
-        return patch
+        return {
+            f.name: f.form.to_wire(desired[f.name]) for f in fields if f.change is Change.UPDATE
+        }
 
     @staticmethod
     def _outputs(
@@ -226,33 +128,14 @@ class TaskProvider(ProviderBase):
     ) -> dict[str, Any]:
         """Full state: the task's wire fields, ``space_id``, and the declared inputs.
 
-        Unset evaluator fields are left out: state is re-serialised on every engine step.
+        The space is not a field of the task on the wire: ``space_id`` is the one its
+        references were resolved in.
         """
         wire = task.model_dump(mode="json")
-        live: dict[str, Any] = {
-            "task_id": task.id,
-            "name": task.name,
-            "type": task.type.value,
-            "space_id": resolved.get("space_id"),
-            "project_id": task.project_id,
-            "dataset_id": task.dataset_id,
-            "evaluators": [
-                {k: v for k, v in entry.items() if v is not None} for entry in wire["evaluators"]
-            ],
-            "experiment_ids": list(task.experiment_ids),
-            "sampling_rate": task.sampling_rate,
-            "is_continuous": task.is_continuous,
-            "query_filter": task.query_filter,
-            "run_configuration": (
-                None
-                if task.run_configuration is None
-                else canonical_run_configuration(wire["run_configuration"])
-            ),
-            "created_at": wire["created_at"],
-            "updated_at": wire["updated_at"],
-            "last_run_at": wire["last_run_at"],
-            "created_by_user_id": task.created_by_user_id,
-        }
+        live: dict[str, Any] = {"task_id": task.id}
+        live |= {f.wire: f.form.output(wire.get(f.wire)) for f in _LIVE_FIELDS if f.wire}
+        live["space_id"] = resolved.get("space_id")
+        live |= {key: wire.get(key) for key in _READ_ONLY if key != "task_id"}
         return with_declared(live, declared, resolved)
 
     # --- check ----------------------------------------------------------------------------
@@ -279,16 +162,14 @@ class TaskProvider(ProviderBase):
         if kind is None:
             fail("type", f"required; one of {', '.join(t.lower() for t in TASK_TYPES)}")
         elif not is_unknown(kind) and not self._unchanged(olds, inputs):
-            from arize_pulumi.tasks.validation import validate_task
+            from arize_pulumi.tasks.validation import TASK_ARGUMENTS, validate_task
 
             unknown: list[str] = []
-            fields = {k: known_copy(values.get(k), k, unknown) for k in _VALIDATED}
+            fields = {k: known_copy(values.get(k), k, unknown) for k in TASK_ARGUMENTS}
             for problem in validate_task(kind, fields):
                 if not touches_unknown(problem.field, unknown):
                     fail(problem.field or "type", problem.reason)
-        adopt = values.get("adopt")
-        if adopt is not None and not is_unknown(adopt) and not isinstance(adopt, bool):
-            fail("adopt", "must be true or false")
+        self._check_forms(TASK_FIELDS, values, fail)
 
         refs = self._references(values, plain(olds).get("resolved"))
         for prop, message in refs.problems:
@@ -325,74 +206,11 @@ class TaskProvider(ProviderBase):
         ).resolved
         replaces: list[str] = []
         changed: list[str] = []
-
-        if is_unknown(new.get("type")) or upper_or_none(new.get("type")) != upper_or_none(
-            old.get("type", olds.get("type"))
-        ):
-            replaces.append("type")
-
-        new_space, old_space = resolved.get("space_id"), old_resolved.get("space_id")
-        moved = new_space is not None and old_space is not None and new_space != old_space
-        if is_unknown(new.get("space")) or moved:
-            replaces.append("space")
-
-        for kind in ("project", "dataset"):
-            ref = new.get(kind)
-            before = olds.get(f"{kind}_id", old_resolved.get(f"{kind}_id"))
-            if is_unknown(ref):
-                replaces.append(kind)
-            elif ref is None:
-                if before is not None:
-                    replaces.append(kind)
-            elif resolved.get(f"{kind}_id") != before:
-                replaces.append(kind)
-
-        experiments = new.get("experiment_ids")
-        if has_unknown(experiments):
-            replaces.append("experiment_ids")
-        else:
-            mapping = resolved.get("experiment_ids") or {}
-            wanted = sorted(mapping.get(ref) or "" for ref in experiments or [])
-            before_ids = olds.get("experiment_ids")
-            if before_ids is None:
-                before_ids = list((old_resolved.get("experiment_ids") or {}).values())
-            if wanted != sorted(before_ids):
-                replaces.append("experiment_ids")
-
-        if is_unknown(new.get("name")) or new.get("name") != old.get("name"):
-            changed.append("name")
-        new_entries = new.get("evaluators")
-        if has_unknown(new_entries):
-            changed.append("evaluators")
-        else:
-            new_ids = resolved.get("evaluator_ids") or {}
-            old_ids = old_resolved.get("evaluator_ids") or {}
-            after = evaluator_entries(new_entries)
-            before_entries = evaluator_entries(old.get("evaluators"))
-            if None in _evaluator_ids(after, new_ids) or stable(
-                canonical_evaluators(after, lambda e: new_ids.get(e["evaluator"]))
-            ) != stable(
-                canonical_evaluators(before_entries, lambda e: old_ids.get(e["evaluator"]))
+        for field in TASK_FIELDS:
+            if field.change in (Change.REPLACE, Change.UPDATE) and field.changed(
+                new, resolved, old, old_resolved
             ):
-                changed.append("evaluators")
-        for key in ("sampling_rate", "is_continuous"):
-            value = new.get(key)
-            if is_unknown(value) or (value is not None and not same_number(value, old.get(key))):
-                changed.append(key)
-        if is_unknown(new.get("query_filter")) or text_or_none(
-            new.get("query_filter")
-        ) != text_or_none(old.get("query_filter")):
-            changed.append("query_filter")
-        run_configuration, before_configuration = (
-            new.get("run_configuration"),
-            old.get("run_configuration"),
-        )
-        if has_unknown(run_configuration) or (
-            stable(run_configuration) != stable(before_configuration)
-            and stable(canonical_run_configuration(run_configuration))
-            != stable(canonical_run_configuration(before_configuration))
-        ):
-            changed.append("run_configuration")
+                (replaces if field.change is Change.REPLACE else changed).append(field.name)
 
         if not replaces:
             return DiffResult(changes=bool(changed), replaces=[])
@@ -405,26 +223,15 @@ class TaskProvider(ProviderBase):
         self, client: TasksClient, inputs: Mapping[str, Any], resolved: Mapping[str, Any]
     ) -> TaskModel:
         desired = self._desired(inputs, resolved)
+        arguments = {
+            f.name: f.form.to_wire(desired[f.name])
+            for f in _LIVE_FIELDS
+            if f.name not in ("type", "space") and _given(desired[f.name])
+        }
         space = resolved.get("space_id")
         if desired["type"] == "RUN_EXPERIMENT":
-            return client.create_run_experiment_task(
-                name=desired["name"],
-                dataset=desired["dataset_id"],
-                run_configuration=desired["run_configuration"],
-                space=space,
-            )
-        return client.create_evaluation_task(
-            name=desired["name"],
-            type=desired["type"],
-            evaluators=self._patch(desired, ["evaluators"])["evaluators"],
-            space=space,
-            project=desired["project_id"],
-            dataset=desired["dataset_id"],
-            experiment_ids=desired["experiment_ids"] if desired["dataset_id"] else None,
-            sampling_rate=desired["sampling_rate"],
-            is_continuous=desired["is_continuous"],
-            query_filter=desired["query_filter"],
-        )
+            return client.create_run_experiment_task(space=space, **arguments)
+        return client.create_evaluation_task(type=desired["type"], space=space, **arguments)
 
     def _find(
         self, client: TasksClient, label: str, name: str, resolved: Mapping[str, Any]
@@ -451,7 +258,7 @@ class TaskProvider(ProviderBase):
         desired = self._desired(inputs, resolved)
         current = self._outputs(existing, inputs, resolved)
         differing = self._differences(desired, self._live(current))
-        fixed = [f for f in differing if f in _FIXED]
+        fixed = [f.name for f in differing if f.change is Change.REPLACE]
         where = f"space '{resolved.get('space_ref')}'"
         if fixed:
             raise ResourceError(
@@ -466,7 +273,7 @@ class TaskProvider(ProviderBase):
                 task = client.update(
                     existing.id, space=resolved.get("space_id"), task_type=existing.type, **patch
                 )
-        done = f"updated {', '.join(differing)}" if differing else "its settings already match"
+        done = f"updated {_names(differing)}" if differing else "its settings already match"
         log(
             "warning",
             f"{label}: {why}: took over task '{task.name}' ({task.id}) in {where}; {done}",
@@ -519,7 +326,7 @@ class TaskProvider(ProviderBase):
         raise ResourceError(
             f"{label}: a task named '{name}' already exists in space "
             f"'{resolved.get('space_ref')}' (ID {existing.id}) and differs from this "
-            f"declaration in {', '.join(differing)}. Set adopt=True to take it over and update "
+            f"declaration in {_names(differing)}. Set adopt=True to take it over and update "
             "it to this declaration, or give this task another name."
         )
 
@@ -538,9 +345,9 @@ class TaskProvider(ProviderBase):
         resolved = self._resolve(inputs, inputs.get("resolved") or old.get("resolved"))
         desired = self._desired(inputs, resolved)
         live = self._live(olds)
-        fields = [f for f in self._differences(desired, live) if f not in _FIXED]
+        fields = [f for f in self._differences(desired, live) if f.change is Change.UPDATE]
         if not fields:
-            state = {k: olds.get(k) for k in _LIVE_KEYS} | {"space_id": resolved.get("space_id")}
+            state = {k: olds.get(k) for k in TASK_OUTPUTS} | {"space_id": resolved.get("space_id")}
             return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
         client = self.client()
         try:
@@ -561,55 +368,17 @@ class TaskProvider(ProviderBase):
 
     # --- read -----------------------------------------------------------------------------
 
-    def _drifted(self, declared: dict[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _drifted(declared: dict[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
         """The declared inputs with every drifted field set to its live value."""
         out = dict(declared)
         resolved = dict(out.get("resolved") or {})
-        if live.get("name") != out.get("name"):
-            out["name"] = live.get("name")
-        if upper_or_none(out.get("type")) != live.get("type"):
-            out["type"] = live.get("type")
-        for key in ("sampling_rate", "is_continuous"):
-            if out.get(key) is not None and not same_number(out[key], live.get(key)):
-                out[key] = live.get(key)
-        if text_or_none(out.get("query_filter")) != text_or_none(live.get("query_filter")):
-            out["query_filter"] = live.get("query_filter")
-        ids = resolved.get("evaluator_ids") or {}
-        entries = evaluator_entries(out.get("evaluators"))
-        live_entries = live.get("evaluators") or []
-        if stable(canonical_evaluators(entries, lambda e: ids.get(e["evaluator"]))) != stable(
-            canonical_evaluators(live_entries, lambda e: e.get("evaluator_id"))
-        ):
-            refs = {v: k for k, v in ids.items()}
-            new_ids: dict[str, str] = {}
-            rebuilt = []
-            for entry in live_entries:
-                ref = (
-                    refs.get(entry["evaluator_id"])
-                    or entry.get("evaluator_name")
-                    or entry["evaluator_id"]
-                )
-                new_ids[ref] = entry["evaluator_id"]
-                rebuilt.append(
-                    {"evaluator": ref}
-                    | {k: entry[k] for k in _EVALUATOR_FIELDS if entry.get(k) is not None}
-                )
-            out["evaluators"] = rebuilt
-            resolved["evaluator_ids"] = new_ids
-        if stable(canonical_run_configuration(out.get("run_configuration"))) != stable(
-            live.get("run_configuration")
-        ):
-            out["run_configuration"] = live.get("run_configuration")
-        experiments = resolved.get("experiment_ids") or {}
-        declared_ids = sorted(experiments.get(r, r) for r in out.get("experiment_ids") or [])
-        if declared_ids != sorted(live.get("experiment_ids") or []):
-            out["experiment_ids"] = list(live.get("experiment_ids") or []) or None
-            resolved["experiment_ids"] = {i: i for i in live.get("experiment_ids") or []}
-        for kind in ("project", "dataset"):
-            live_id = live.get(f"{kind}_id")
-            if live_id is not None and resolved.get(f"{kind}_id") != live_id:
-                out[kind] = live_id
-                resolved[f"{kind}_ref"] = resolved[f"{kind}_id"] = live_id
+        for field in _LIVE_FIELDS:
+            if field.drift is Drift.NOT_READ:
+                continue
+            have = live.get(field.wire or field.name)
+            if not field.same(field.canonical(out, resolved), field.form.live(have)):
+                field.form.restore(field, out, resolved, have)
         out["resolved"] = resolved
         return {k: v for k, v in out.items() if v is not None}
 

@@ -20,12 +20,9 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 
 from arize_pulumi.resources._normalize import (
-    has_unknown,
     is_unknown,
     known_copy,
-    parse_time,
     plain,
-    stable,
     top_level,
     touches_unknown,
 )
@@ -38,6 +35,7 @@ from arize_pulumi.resources._provider import (
     with_declared,
 )
 from arize_pulumi.resources._references import References, is_id
+from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Change
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
@@ -45,45 +43,14 @@ if TYPE_CHECKING:
 
 __all__ = ["TaskRunProvider"]
 
-TRIGGER_FIELDS = (
-    "data_start_time",
-    "data_end_time",
-    "max_spans",
-    "override_evaluations",
-    "experiment_ids",
-    "experiment_name",
-    "dataset_version_id",
-    "example_ids",
-    "max_examples",
-    "tracing_metadata",
-    "evaluation_task_ids",
-)
-RUN_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED")
-TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELLED"})
-ON_TIMEOUT = ("cancel", "fail", "keep")
-ON_DELETE = ("detach", "cancel")
-DEFAULTS: dict[str, Any] = {
-    "wait": True,
-    "poll_interval": 5.0,
-    "timeout": 600.0,
-    "succeed_on": ["COMPLETED"],
-    "on_timeout": "cancel",
-    "on_delete": "detach",
-}
-_UNORDERED = ("experiment_ids", "example_ids", "evaluation_task_ids")
-_RUN_FIELDS = (
-    "num_successes",
-    "num_errors",
-    "num_skipped",
-    "run_started_at",
-    "run_finished_at",
-    "data_start_time",
-    "data_end_time",
-    "experiment_id",
-    "failure_reason",
-    "created_at",
-)
-"""The run's wire fields that the state holds as they are."""
+_BY_NAME = {f.name: f for f in TASK_RUN_FIELDS}
+TRIGGER_FIELDS = tuple(f for f in TASK_RUN_FIELDS if f.wire is not None)
+"""What the trigger body carries."""
+WAIT_SETTINGS = tuple(f for f in TASK_RUN_FIELDS if f.change is Change.NO_OP)
+"""How the provider waits: changed in place, nothing is sent."""
+_RUN_FIELDS = TASK_RUN_OUTPUTS[3:]
+"""The run's wire fields that the state holds as they are (after ``run_id``, ``task_id``,
+``status``)."""
 
 
 def _label(inputs: Mapping[str, Any]) -> str:
@@ -93,38 +60,11 @@ def _label(inputs: Mapping[str, Any]) -> str:
 
 def _setting(inputs: Mapping[str, Any], key: str) -> Any:
     value = inputs.get(key)
-    return DEFAULTS[key] if value is None else value
+    return _BY_NAME[key].default if value is None else value
 
 
 def _succeed_on(inputs: Mapping[str, Any]) -> list[str]:
     return [str(s).upper() for s in _setting(inputs, "succeed_on")]
-
-
-def _setting_meaning(inputs: Mapping[str, Any], key: str) -> Any:
-    """A wait setting as it behaves, so a spelling change (``CANCEL``, ``600`` for
-    ``600.0``, statuses re-cased or reordered) previews as no change."""
-    value = _setting(inputs, key)
-    if key == "succeed_on":
-        return sorted(set(_succeed_on(inputs)))
-    if key in ("on_timeout", "on_delete") and isinstance(value, str):
-        return value.lower()
-    if key in ("poll_interval", "timeout") and isinstance(value, int | float):
-        return float(value)
-    return value
-
-
-def _trigger_value(key: str, value: Any) -> Any:
-    """A trigger field in a form that compares by meaning (instants, unordered IDs)."""
-    if value is None:
-        return None
-    if key in ("data_start_time", "data_end_time"):
-        moment = parse_time(value)
-        return moment.isoformat() if moment is not None else value
-    if key in _UNORDERED and isinstance(value, list):
-        return sorted(str(v) for v in value)
-    if key in ("max_spans", "max_examples") and isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _counts(run: RunModel) -> str:
@@ -169,7 +109,7 @@ class Progress:
 class TaskRunProvider(ProviderBase):
     """Triggers a task run, waits for its outcome, refreshes and (optionally) cancels it."""
 
-    INPUTS = frozenset({"task", "space", "triggers", *TRIGGER_FIELDS, *DEFAULTS})
+    INPUTS = frozenset(f.name for f in TASK_RUN_FIELDS)
     """The arguments a program may give."""
 
     STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
@@ -235,7 +175,7 @@ class TaskRunProvider(ProviderBase):
             fail("task", "required: the task's ID (e.g. `task.task_id`) or name")
         elif not is_unknown(task) and not isinstance(task, str):
             fail("task", "must be a task ID or name")
-        self._check_settings(values, fail)
+        self._check_forms(TASK_RUN_FIELDS, values, fail)
 
         refs = self._references(values, plain(olds).get("resolved"))
         for prop, message in refs.problems:
@@ -244,45 +184,14 @@ class TaskRunProvider(ProviderBase):
             from arize_pulumi.tasks.validation import validate_trigger_fields
 
             unknown: list[str] = []
-            fields = {k: known_copy(values.get(k), k, unknown) for k in TRIGGER_FIELDS}
+            fields = {
+                f.name: known_copy(values.get(f.name), f.name, unknown) for f in TRIGGER_FIELDS
+            }
             for problem in validate_trigger_fields(refs.resolved.get("task_type"), fields):
                 if not touches_unknown(problem.field, unknown):
                     fail(problem.field or "task", problem.reason)
         inputs["resolved"] = refs.resolved
         return CheckResult(inputs, failures)
-
-    @staticmethod
-    def _check_settings(values: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
-        def known(key: str) -> Any:
-            value = values.get(key)
-            return None if is_unknown(value) else value
-
-        wait = known("wait")
-        if wait is not None and not isinstance(wait, bool):
-            fail("wait", "must be true or false")
-        for key in ("poll_interval", "timeout"):
-            value = known(key)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                fail(key, f"must be a number of seconds greater than 0, got {value!r}")
-        succeed_on = known("succeed_on")
-        if succeed_on is not None:
-            if not isinstance(succeed_on, list) or not succeed_on:
-                fail("succeed_on", "must be a non-empty list of run statuses")
-            else:
-                for index, status in enumerate(succeed_on):
-                    if is_unknown(status):
-                        continue
-                    if not isinstance(status, str) or status.upper() not in RUN_STATUSES:
-                        fail(
-                            f"succeed_on[{index}]",
-                            f"{status!r} is not a run status; use {', '.join(RUN_STATUSES)}",
-                        )
-        for key, allowed in (("on_timeout", ON_TIMEOUT), ("on_delete", ON_DELETE)):
-            value = known(key)
-            if value is not None and (not isinstance(value, str) or value.lower() not in allowed):
-                fail(key, f"{value!r} is not one of {', '.join(allowed)}")
 
     # --- diff -----------------------------------------------------------------------------
 
@@ -291,32 +200,20 @@ class TaskRunProvider(ProviderBase):
         settings alone are an in-place no-op."""
         old = self._declared(olds)
         new = self._inputs(news)
-        replaces: list[str] = []
-
-        task = new.get("task")
-        if is_unknown(task):
-            replaces.append("task")
-        else:
-            new_resolved = new.get("resolved")
-            old_resolved = old.get("resolved")
+        new_resolved = new.get("resolved")
+        old_resolved = old.get("resolved")
+        old_refs: Mapping[str, Any] = old_resolved if isinstance(old_resolved, Mapping) else {}
+        resolved: Mapping[str, Any] = {}
+        if not is_unknown(new.get("task")):
             resolved = self._references(
-                new, new_resolved if isinstance(new_resolved, Mapping) else old_resolved
+                new, new_resolved if isinstance(new_resolved, Mapping) else old_refs
             ).resolved
-            before = olds.get("task_id") or (old_resolved or {}).get("task_id")
-            if resolved.get("task_id") != before:
-                replaces.append("task")
-        for key in (*TRIGGER_FIELDS, "triggers"):
-            after = new.get(key)
-            if has_unknown(after) or stable(_trigger_value(key, after)) != stable(
-                _trigger_value(key, old.get(key))
-            ):
-                replaces.append(key)
-        changes = [
-            key
-            for key in DEFAULTS
-            if has_unknown(new.get(key))
-            or stable(_setting_meaning(new, key)) != stable(_setting_meaning(old, key))
+        replaces = [
+            f.name
+            for f in TASK_RUN_FIELDS
+            if f.change is Change.NEW_RUN and f.changed(new, resolved, old, old_refs)
         ]
+        changes = [f.name for f in WAIT_SETTINGS if f.changed(new, resolved, old, old_refs)]
         if replaces:
             cancel_first = str(_setting(old, "on_delete")).lower() == "cancel"
             return DiffResult(changes=True, replaces=replaces, delete_before_replace=cancel_first)
@@ -324,22 +221,13 @@ class TaskRunProvider(ProviderBase):
 
     # --- create ---------------------------------------------------------------------------
 
-    def _trigger_arguments(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        args: dict[str, Any] = {}
-        for key in TRIGGER_FIELDS:
-            value = inputs.get(key)
-            if value is None:
-                continue
-            if key in ("data_start_time", "data_end_time"):
-                value = parse_time(value) or value
-            elif key in ("max_spans", "max_examples") and isinstance(value, float):
-                value = int(value) if value.is_integer() else value
-            elif isinstance(value, list):
-                value = [str(v) for v in value]
-            elif isinstance(value, Mapping):
-                value = {str(k): str(v) for k, v in value.items()}
-            args[key] = value
-        return args
+    @staticmethod
+    def _trigger_arguments(inputs: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            f.name: f.form.to_wire(inputs[f.name])
+            for f in TRIGGER_FIELDS
+            if inputs.get(f.name) is not None
+        }
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Trigger a run and, unless ``wait`` is false, wait for an outcome in ``succeed_on``."""

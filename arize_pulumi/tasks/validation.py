@@ -71,6 +71,8 @@ EVALUATION_TASK_FIELDS = frozenset(
     }
 )
 RUN_EXPERIMENT_TASK_FIELDS = frozenset({"dataset", "run_configuration"})
+TASK_ARGUMENTS = EVALUATION_TASK_FIELDS | RUN_EXPERIMENT_TASK_FIELDS | {"name"}
+"""What :func:`validate_task` checks: ``name`` and the arguments of either task type."""
 
 _EVALUATOR_KEYS = ("evaluator", "query_filter", "column_mappings", "evaluator_version_id")
 _UNION_TAGS = frozenset({"LLM_GENERATION", "TEMPLATE_EVALUATION", "AGENT_CALL"})
@@ -301,11 +303,10 @@ def validate_task(
         return [exc]
     given = {k: v for k, v in fields.items() if v is not None}
     allowed = EVALUATION_TASK_FIELDS if kind.is_evaluation else RUN_EXPERIMENT_TASK_FIELDS
-    every = EVALUATION_TASK_FIELDS | RUN_EXPERIMENT_TASK_FIELDS | {"name"}
-    problems = _unknown_fields(given, every, "task")
+    problems = _unknown_fields(given, TASK_ARGUMENTS, "task")
     problems += [
         InvalidArgumentError(name, f"not allowed for {kind.value} tasks")
-        for name in sorted(set(given) & (every - allowed - {"name"}))
+        for name in sorted(set(given) & (TASK_ARGUMENTS - allowed - {"name"}))
     ]
     data: dict[str, Any] = {"type": kind.value}
     if "name" in given:
