@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from arize_pulumi.tasks._redact import Secret
 from arize_pulumi.tasks.errors import (
     APIConnectionError,
     APIError,
@@ -92,29 +93,6 @@ def _caller_stacklevel() -> int:
         frame = frame.f_back
         level += 1
     return level
-
-
-class Secret:
-    """Holds the API key so that no ``repr``, ``vars`` dump or debugger view shows it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def redact(self, text: str) -> str:
-        return text.replace(self._value, "***") if self._value else text
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> Any:
-        raise TypeError("an API key is not picklable; read it from config where it is needed")
 
 
 class Transport:
@@ -342,7 +320,8 @@ class Transport:
         note: str | None = None,
     ) -> APIError:
         status = response.status_code
-        text = self._key.redact(response.text)
+        kept = self._key.response(response)
+        text = kept.text
         body: object = text
         title = reason_phrase(status)
         detail: str | None = None
@@ -363,6 +342,8 @@ class Transport:
             "elapsed": tries.budget.elapsed(),
             "retries_exhausted": exhausted,
             "note": note,
+            "headers": self._key.headers(response.headers),
+            "response": kept,
         }
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -5,15 +5,21 @@ clients do), so callers catch ``NotFoundError`` or ``ConflictError`` rather than
 numbers. Problems found before any request (a bad argument, a missing key, an unknown name)
 have their own classes that name the argument or the name. No message, ``str`` or ``repr``
 carries the API key: the client redacts it before an error is built.
+
+An :class:`APIError` keeps what the server answered (``status``, ``headers``, ``request_id``,
+``body``, ``response``), as the openai and stripe clients do, so a caller can read a header
+the client does not interpret or quote the request ID to Arize support.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import httpx
+
     from arize_pulumi.tasks.models import TaskRun
 
 __all__ = [
@@ -40,6 +46,12 @@ __all__ = [
     "error_class_for",
 ]
 
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+"""Headers an error never keeps, whoever built it."""
+
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-arize-request-id")
+"""Where servers and proxies put the ID of a request, most common first."""
+
 
 class ArizeAlphaWarning(FutureWarning):
     """Arize marks the task endpoints beta: their shape may change under the client."""
@@ -58,11 +70,30 @@ def _retry_summary(attempts: int, elapsed: float, note: str | None) -> str:
     return text + (note or "re-running is safe")
 
 
+def _without_credentials(headers: Mapping[str, str] | None) -> httpx.Headers:
+    """A copy of ``headers`` without credentials; empty when there was no answer."""
+    import httpx  # here, not at the top: an unchanged preview imports this module, not httpx
+
+    copied = httpx.Headers(headers)
+    for name in CREDENTIAL_HEADERS:
+        copied.pop(name, None)
+    return copied
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    return next((headers[name] for name in REQUEST_ID_HEADERS if headers.get(name)), None)
+
+
 class APIError(ArizeError):
     """The server answered with an error status; subclasses are keyed by that status.
 
-    ``attempts`` counts the tries of this request; ``retries_exhausted`` says the retry budget
-    ran out (the message then says how many attempts were made and whether re-running is safe).
+    ``body`` is the parsed problem (a dict), else the answer's text. ``headers`` is a copy of
+    the answer's headers (never an ``Authorization`` header), ``request_id`` the server's ID
+    for the request (``x-request-id``, ``request-id`` or ``x-arize-request-id``; ``None`` when
+    absent), and ``response`` the ``httpx.Response`` (the client passes a copy holding no API
+    key), ``None`` for errors found without an answer. ``attempts`` counts the tries of this
+    request; ``retries_exhausted`` says the retry budget ran out (the message then says how
+    many attempts were made and whether re-running is safe).
     """
 
     def __init__(
@@ -78,6 +109,9 @@ class APIError(ArizeError):
         elapsed: float = 0.0,
         retries_exhausted: bool = False,
         note: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_id: str | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         self.status = status
         self.title = title
@@ -88,9 +122,16 @@ class APIError(ArizeError):
         self.attempts = attempts
         self.elapsed = elapsed
         self.retries_exhausted = retries_exhausted
+        if headers is None and response is not None:
+            headers = response.headers
+        self.headers = _without_credentials(headers)
+        self.request_id = request_id or _request_id(self.headers)
+        self.response = response
         text = f"{method} {path} failed ({status} {title})"
         if detail:
             text += f": {detail}"
+        if self.request_id:
+            text += f" (request ID {self.request_id})"
         if retries_exhausted:
             text += f" [{_retry_summary(attempts, elapsed, note)}]"
         super().__init__(text)
@@ -142,6 +183,9 @@ class RateLimitError(APIError):
         elapsed: float = 0.0,
         retries_exhausted: bool = False,
         note: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_id: str | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         self.retry_after = retry_after
         super().__init__(
@@ -155,6 +199,9 @@ class RateLimitError(APIError):
             elapsed=elapsed,
             retries_exhausted=retries_exhausted,
             note=note,
+            headers=headers,
+            request_id=request_id,
+            response=response,
         )
 
 

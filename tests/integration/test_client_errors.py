@@ -142,6 +142,7 @@ def test_injected_statuses(shared: Sandbox) -> None:
     with make_client(shared, max_retries=0) as client, pytest.raises(RateLimitError) as limited:
         client.resolve_space_id()
     assert limited.value.retry_after == 7
+    assert limited.value.headers["retry-after"] == "7"
 
 
 def test_a_closed_port_is_a_connection_error() -> None:
