@@ -44,10 +44,10 @@ test-e2e: toolchain
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 demo: toolchain
-	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) scripts/demo.py
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m scripts.demo
 
 bench: toolchain
-	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) bench/run_all.py
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m bench.run_all
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,9 @@
-"""`make bench`: every figure of the performance targets, printed and appended to RESULTS.md.
+"""`make bench` (``python -m bench.run_all`` from the repository root): every figure of the
+performance targets, printed and appended to RESULTS.md.
 
 Timings are medians over repeated runs, and each comparison is a ratio measured side by side in
 the same run against the engine's own floor (a no-op dynamic resource whose provider class is
-also in this package), because this machine is shared and noisy. API calls are exact counts
+in `bench.floor`), because this machine is shared and noisy. API calls are exact counts
 from the sandbox's request counter.
 """
 
@@ -24,14 +25,12 @@ from typing import Any
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
 import arize_pulumi
-from arize_pulumi.floor import MIRROR_OUTPUTS_KEY, Mirror, Noop
 from arize_pulumi.resources.task_provider import TaskProvider
 from arize_pulumi.tasks.client import TasksClient
-
-from stackrun import LocalStack, SandboxProcess, ensure_pulumi, start_sandbox, temporary_dir
+from bench.floor import MIRROR_OUTPUTS_KEY, Mirror, Noop
+from tests.support.sandbox import Sandbox, start_sandbox
+from tests.support.stacks import REPO, LocalStack, ensure_pulumi, temporary_dir
 
 API_KEY = "bench-key"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -45,28 +44,27 @@ def _verdict(ok: bool) -> str:
 class Bench:
     """One sandbox and helpers to run stacks against it and read its request counts."""
 
-    def __init__(self, sandbox: SandboxProcess, work: Path) -> None:
+    def __init__(self, sandbox: Sandbox, work: Path) -> None:
         self.sandbox = sandbox
         self.work = work
-        self.control = httpx.Client(
-            base_url=sandbox.base_url, headers={"Authorization": f"Bearer {API_KEY}"}
-        )
         self._stacks = 0
 
     def counts(self) -> dict[str, int]:
-        return dict(self.control.get("/_sandbox/requests").json()["counts"])
+        return self.sandbox.requests()
 
     def reset(self) -> None:
-        self.control.delete("/_sandbox/requests")
+        self.sandbox.reset_requests()
 
     def stack(self, program: Callable[[], None], env: dict[str, str] | None = None) -> LocalStack:
+        """A stack whose provider process can import `bench.floor` (the floors' providers are
+        pickled by reference, and that process starts in the stack's own folder)."""
         self._stacks += 1
         stack = LocalStack(
             project="arize-bench",
             stack_name=f"b{self._stacks}",
             work_dir=self.work / f"stack-{self._stacks}",
             program=program,
-            env=dict(env or {}),
+            env={"PYTHONPATH": str(REPO), **(env or {})},
         )
         stack.set_config(
             {"arize:baseUrl": self.sandbox.base_url, "arize:space": "demo-space"},
@@ -567,7 +565,7 @@ def main() -> int:
     rows += cold_start()
     rows += client_overhead()
     with temporary_dir("arize-bench-") as work:
-        sandbox = start_sandbox("--api-key", API_KEY, "--run-duration", "2")
+        sandbox = start_sandbox(api_key=API_KEY, run_duration=2.0)
         try:
             bench = Bench(sandbox, work)
             rows += api_calls(bench, args.n)

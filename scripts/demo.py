@@ -1,22 +1,23 @@
-"""`make demo`: start the sandbox, `pulumi up` the root project's program, print its outputs.
+"""`make demo` (``python -m scripts.demo`` from the repository root): start the sandbox,
+`pulumi up` the root project's program, print its outputs.
 
-State (the sandbox's SQLite file and the Pulumi backend) lives in .state/, so a second run
-finds the task it made and reports no change.
+State (the sandbox's SQLite file and log, and the Pulumi backend) lives in .state/, so a second
+run finds the task it made and reports no change.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml
 
-from stackrun import REPO, LocalStack, ensure_pulumi, program_from_folder, start_sandbox
+from tests.support.sandbox import start_sandbox
+from tests.support.stacks import REPO, LocalStack, ensure_pulumi, program_from_folder
 
 DEMO_API_KEY = "demo-key"
+RUN_SECONDS = 3.0
+"""How long a run takes in the demo's sandbox: long enough to watch its progress lines."""
 
 
 def main() -> int:
@@ -25,10 +26,9 @@ def main() -> int:
     state = REPO / ".state"
     state.mkdir(exist_ok=True)
     sandbox = start_sandbox(
-        "--db",
-        str(state / "sandbox.db"),
-        "--api-key",
-        DEMO_API_KEY,
+        db=str(state / "sandbox.db"),
+        api_key=DEMO_API_KEY,
+        run_duration=RUN_SECONDS,
         log_path=state / "sandbox.log",
     )
     print(f"sandbox: {sandbox.base_url} (state and request log in {state})")

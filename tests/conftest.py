@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.sandbox_harness import Sandbox, start_sandbox
+from tests.support.sandbox import Sandbox, start_sandbox
 
 
 @pytest.fixture

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import secrets
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
-from tests.sandbox_harness import Sandbox, start_sandbox
-
-from stackrun import LocalStack, ensure_pulumi
+from tests.support.sandbox import Sandbox, start_sandbox
+from tests.support.stacks import LocalStack, ensure_pulumi
 
 MakeStack = Callable[..., LocalStack]
 

@@ -8,9 +8,8 @@ import pytest
 import yaml
 
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox
-
-from stackrun import program_from_folder
+from tests.support.sandbox import Sandbox
+from tests.support.stacks import program_from_folder
 
 pytestmark = pytest.mark.e2e
 

@@ -11,24 +11,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import runpy
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pulumi import automation as auto
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PASSPHRASE = "arize-pulumi-local"
-_LISTENING = re.compile(r"listening on (http://\S+)")
 
 
 def ensure_pulumi() -> Path:
@@ -42,65 +38,6 @@ def ensure_pulumi() -> Path:
     if str(bin_dir) not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     return bin_dir
-
-
-@dataclass
-class SandboxProcess:
-    """A sandbox started with its real command line, ``python -m arize_pulumi.sandbox``."""
-
-    base_url: str
-    process: subprocess.Popen[str]
-    log_path: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def start_sandbox(*args: str, log_path: Path | None = None) -> SandboxProcess:
-    """Start a sandbox on a free loopback port and wait for its first line.
-
-    Its request log goes to a file: a pipe nobody reads would fill up and stall the server.
-    """
-    if log_path is None:
-        handle, name = tempfile.mkstemp(prefix="arize-sandbox-", suffix=".log")
-        os.close(handle)
-        log_path = Path(name)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "arize_pulumi.sandbox",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                *args,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-        )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = _LISTENING.search(line)
-    if not match:
-        process.kill()
-        process.wait(timeout=10)
-        raise RuntimeError(f"the sandbox did not start: {line!r}\n{log_path.read_text()}")
-    threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
-    return SandboxProcess(match.group(1), process, log_path)
-
-
-def _drain(stream: IO[str]) -> None:
-    for _ in stream:
-        pass
 
 
 @dataclass

@@ -6,7 +6,7 @@ import json
 
 from pulumi.dynamic import Config, ConfigureRequest
 
-from arize_pulumi.floor import MIRROR_OUTPUTS_KEY, MirrorProvider, NoopProvider
+from bench.floor import MIRROR_OUTPUTS_KEY, MirrorProvider, NoopProvider
 
 RECORDED = {"task_id": "T1", "name": "bench-task-0", "evaluators": [{"evaluator_id": "E1"}]}
 INPUTS = {"__provider": "p", "resource_name": "bench-mirror-3", "type": "template_evaluation"}

@@ -1,10 +1,12 @@
 """Dynamic resources that do nothing, to measure the Pulumi engine's own floor.
 
-The benchmarks compare `Task` against them: their provider classes live in this package, so
-they are pickled into state by reference exactly as the real providers are. `Noop` (one input)
-is what any dynamic resource costs before a single API call; `Mirror` has a real Task's shape
-(the same registered properties and state) and does nothing, which separates the engine's and
-the SDK's cost of that shape from the provider's own work.
+The benchmarks compare `Task` against them. Their provider classes live in an importable module,
+`bench.floor`, so they are pickled into state by reference exactly as the real providers are;
+the provider process finds the module because the bench's stacks put the repository root on
+its PYTHONPATH. `Noop` (one input) is what any dynamic resource costs before a single API
+call; `Mirror` has a real Task's shape (the same registered properties and state) and does
+nothing, which separates the engine's and the SDK's cost of that shape from the provider's
+own work.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""`make bench` (``python -m bench.run_all``): figures printed and appended to RESULTS.md."""

@@ -1,0 +1,1 @@
+"""Helpers for make: the demo, and the Pulumi CLI (ensure-pulumi)."""
