@@ -1,12 +1,28 @@
-"""Shared fixtures: a sandbox server process per test, or one per session for read-only tests."""
+"""Shared fixtures: the sandbox app in process for unit tests; a sandbox server process per
+test, or one per session for read-only tests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.sandbox import Sandbox, start_sandbox
+
+if TYPE_CHECKING:
+    from tests.support.inprocess import InProcessSandbox
+
+
+@pytest.fixture
+def arize() -> Iterator[InProcessSandbox]:
+    """The sandbox app with the default seed, served in this process (no socket); its
+    clients record what they send. Imported here, so tiers that never use it do not load
+    the sandbox app."""
+    from tests.support.inprocess import InProcessSandbox
+
+    with InProcessSandbox() as app:
+        yield app
 
 
 @pytest.fixture

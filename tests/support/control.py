@@ -22,10 +22,7 @@ def rfc3339(moment: datetime) -> str:
 
 
 class Clock:
-    """The sandbox's clock: runs move by it, so a test moves it instead of sleeping.
-
-    ``advance`` freezes time at the new moment; ``resume`` lets it run again from there.
-    """
+    """The sandbox's clock: runs move by it, so a test moves it instead of sleeping."""
 
     def __init__(self, handle: SandboxHandle) -> None:
         self._handle = handle
@@ -41,7 +38,13 @@ class Clock:
         return bool(self._state()["frozen"])
 
     def advance(self, seconds: float) -> None:
+        """Move ``seconds`` forward and stay frozen there."""
         self._handle.call("POST", "/_sandbox/clock", json={"advance": seconds})
+
+    def skip(self, seconds: float) -> None:
+        """Move ``seconds`` forward and run on: what a sleep would do, without the wait."""
+        self.advance(seconds)
+        self.resume()
 
     def freeze(self) -> None:
         self._handle.call("POST", "/_sandbox/clock", json={"freeze": True})

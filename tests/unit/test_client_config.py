@@ -27,12 +27,7 @@ from arize_pulumi.tasks import (
     UnprocessableEntityError,
     _transport,
 )
-from tests.unit.test_client_fakes import API_KEY, BASE_URL, FakeArize
-
-
-@pytest.fixture
-def fake() -> FakeArize:
-    return FakeArize()
+from tests.support.inprocess import API_KEY, BASE_URL, InProcessSandbox, with_json
 
 
 @pytest.fixture(autouse=True)
@@ -67,11 +62,11 @@ def test_environment_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_key_is_sent_as_a_bearer_header(
-    fake: FakeArize, monkeypatch: pytest.MonkeyPatch
+    arize: InProcessSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ARIZE_API_KEY", API_KEY)
-    TasksClient(base_url=BASE_URL, transport=fake.transport, warn_alpha=False).list()
-    assert fake.calls[0].headers["authorization"] == f"Bearer {API_KEY}"
+    TasksClient(base_url=BASE_URL, transport=arize.transport, warn_alpha=False).list()
+    assert arize.sent[0].headers["authorization"] == f"Bearer {API_KEY}"
 
 
 @pytest.mark.parametrize(
@@ -102,33 +97,38 @@ def test_max_retries_overrides_the_policy() -> None:
     assert client.retry_policy.max_elapsed == 5
 
 
-def test_the_key_never_shows(fake: FakeArize) -> None:
-    client = fake.client(space="demo-space")
+def test_the_key_never_shows(arize: InProcessSandbox) -> None:
+    client = arize.client(space="demo-space")
     assert API_KEY not in repr(client) and API_KEY not in str(client)
     assert repr(client) == f"TasksClient(base_url='{BASE_URL}', space='demo-space')"
     assert API_KEY not in repr(vars(client))
     assert API_KEY not in repr(vars(client._transport))
 
 
-def test_a_client_is_not_picklable(fake: FakeArize) -> None:
-    client = fake.client()
+def test_a_client_is_not_picklable(arize: InProcessSandbox) -> None:
+    client = arize.client()
     with pytest.raises(TypeError, match="not picklable"):
         pickle.dumps(client)
     with pytest.raises(TypeError):
         copy.copy(client)
 
 
-def test_a_key_echoed_by_the_server_is_redacted(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=400, detail=f"bad key {API_KEY}?")
+def echoing_the_key(response: httpx.Response) -> httpx.Response:
+    """A server that quotes the credentials it refused (the sandbox never does)."""
+    return with_json(response, {**response.json(), "detail": f"bad key {API_KEY}?"})
+
+
+def test_a_key_echoed_by_the_server_is_redacted(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", status=400)
     with pytest.raises(BadRequestError) as info:
-        fake.client().list()
+        arize.client(transport=arize.edited(echoing_the_key)).list()
     for text in (str(info.value), repr(info.value), repr(info.value.body)):
         assert API_KEY not in text
     assert "bad key ***?" in str(info.value)
 
 
-def test_close_and_context_manager(fake: FakeArize) -> None:
-    with fake.client() as client:
+def test_close_and_context_manager(arize: InProcessSandbox) -> None:
+    with arize.client() as client:
         client.list()
     with pytest.raises(RuntimeError):
         client.list()
@@ -149,24 +149,28 @@ def test_close_and_context_manager(fake: FakeArize) -> None:
         (418, APIError),
     ],
 )
-def test_statuses_map_to_error_classes(fake: FakeArize, status: int, cls: type[APIError]) -> None:
-    fake.fail("PATCH", r"/v2/tasks/.*", status=status, detail="why", retry_after="1")
+def test_statuses_map_to_error_classes(
+    arize: InProcessSandbox, status: int, cls: type[APIError]
+) -> None:
+    arize.fail("PATCH", r"/v2/tasks/.*", status=status, retry_after=1)
     with pytest.raises(cls) as info:
-        fake.client(max_retries=0).update(
+        arize.client(max_retries=0).update(
             "T25saW5lVGFzazo0NTpxUndY", task_type="CODE_EVALUATION", name="x"
         )
     error = info.value
+    detail = "fault injected by the sandbox"
     assert type(error) is cls
     assert isinstance(error, ArizeError)
-    assert (error.status, error.detail, error.method) == (status, "why", "PATCH")
+    assert (error.status, error.detail, error.method) == (status, detail, "PATCH")
     assert error.path == "/v2/tasks/T25saW5lVGFzazo0NTpxUndY"
     assert str(error).startswith(f"PATCH {error.path} failed ({status} ")
-    assert str(error).endswith(": why")
+    assert str(error).endswith(f": {detail}")
     assert error.body == {
         "type": "about:blank",
         "title": error.title,
         "status": status,
-        "detail": "why",
+        "detail": detail,
+        "instance": error.path,
     }
 
 
@@ -182,22 +186,22 @@ def test_error_message_falls_back_to_title_then_reason() -> None:
     assert info.value.body == "<html>bad</html>"
 
 
-def test_unauthorized_is_clear(fake: FakeArize) -> None:
-    client = TasksClient("wrong", BASE_URL, transport=fake.transport, warn_alpha=False)
+def test_unauthorized_is_clear(arize: InProcessSandbox) -> None:
+    client = TasksClient("wrong", BASE_URL, transport=arize.transport, warn_alpha=False)
     with pytest.raises(UnauthorizedError, match=r"\(401 Authentication required\)"):
         client.list()
 
 
 def test_the_alpha_notice_is_shown_once_per_process(
-    fake: FakeArize, monkeypatch: pytest.MonkeyPatch
+    arize: InProcessSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_transport, "_alpha_warned", False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fake.client(warn_alpha=False).list()
+        arize.client(warn_alpha=False).list()
         assert caught == []
-        fake.client(warn_alpha=True).list()
-        fake.client(warn_alpha=True).list()
+        arize.client(warn_alpha=True).list()
+        arize.client(warn_alpha=True).list()
     alpha = [w for w in caught if issubclass(w.category, ArizeAlphaWarning)]
     assert len(alpha) == 1
     assert issubclass(ArizeAlphaWarning, FutureWarning)

@@ -1,4 +1,5 @@
-"""An in-memory Arize behind ``httpx.MockTransport``, for the client's unit tests.
+"""An in-memory Arize behind ``httpx.MockTransport``, kept for the provider tests that still
+script runs on it; new tests use the sandbox app in process (the ``arize`` fixture).
 
 It answers the endpoints of the wire contract with just enough behaviour (paging, substring
 filters, unique names, one active run per task) to exercise the client, records every request,
@@ -20,8 +21,8 @@ import pytest
 
 from arize_pulumi.tasks import RetryPolicy, TasksClient
 from arize_pulumi.tasks.ids import encode_id
+from tests.support.inprocess import API_KEY
 
-API_KEY = "sk-arize-UNIT-SECRET-0123456789"
 BASE_URL = "https://fake.arize.test"
 
 
@@ -99,6 +100,7 @@ def problem(
 class FakeArize:
     """The server state, the request log and the fault script."""
 
+    base_url: str = BASE_URL
     page_size: int = 100
     calls: list[Call] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)

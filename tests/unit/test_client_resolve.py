@@ -16,45 +16,40 @@ from arize_pulumi.tasks import (
     NotFoundError,
 )
 from arize_pulumi.tasks.models import EvaluatorType
-from tests.unit.test_client_fakes import FakeArize
+from tests.support.inprocess import InProcessSandbox, with_json
 
 
-@pytest.fixture
-def fake() -> FakeArize:
-    return FakeArize()
+def test_ids_pass_through_without_requests(arize: InProcessSandbox) -> None:
+    ids = arize.ids()
+    client = arize.client()
+    assert client.resolve_space_id(ids["space"]) == ids["space"]
+    assert client.resolve_project_id(ids["project"]) == ids["project"]
+    assert client.resolve_dataset_id(ids["dataset"], space="anything") == ids["dataset"]
+    assert client.resolve_experiment_id(ids["experiment"], dataset_id="x") == ids["experiment"]
+    assert arize.sent == []
 
 
-def test_ids_pass_through_without_requests(fake: FakeArize) -> None:
-    client = fake.client()
-    assert client.resolve_space_id(fake.space_id) == fake.space_id
-    assert client.resolve_project_id(fake.project_id) == fake.project_id
-    assert client.resolve_dataset_id(fake.dataset_id, space="anything") == fake.dataset_id
-    assert client.resolve_experiment_id(fake.experiment_id, dataset_id="x") == fake.experiment_id
-    assert fake.calls == []
-
-
-def test_names_resolve_exactly(fake: FakeArize) -> None:
-    fake.add("projects", "Model", name="chatbot-prod-2", space_id=fake.space_id)
-    fake.add("projects", "Model", name="Chatbot-Prod", space_id=fake.space_id)
-    client = fake.client(space="demo-space")
-    assert client.resolve_space_id() == fake.space_id
-    assert client.resolve_project_id("chatbot-prod") == fake.project_id
-    assert client.resolve_dataset_id("golden-qa") == fake.dataset_id
-    assert (
-        client.resolve_experiment_id("baseline", dataset_id=fake.dataset_id) == fake.experiment_id
-    )
-    assert fake.calls[0].params == {"name": "demo-space", "limit": "100"}
-    assert fake.calls[1].params == {
-        "space_id": fake.space_id,
+def test_names_resolve_exactly(arize: InProcessSandbox) -> None:
+    ids = arize.ids()
+    arize.add_project("chatbot-prod-2")
+    arize.add_project("Chatbot-Prod")
+    client = arize.client(space="demo-space")
+    assert client.resolve_space_id() == ids["space"]
+    assert client.resolve_project_id("chatbot-prod") == ids["project"]
+    assert client.resolve_dataset_id("golden-qa") == ids["dataset"]
+    assert client.resolve_experiment_id("baseline", dataset_id=ids["dataset"]) == ids["experiment"]
+    assert arize.sent[0].params == {"name": "demo-space", "limit": "100"}
+    assert arize.sent[1].params == {
+        "space_id": ids["space"],
         "name": "chatbot-prod",
         "limit": "100",
     }
 
 
-def test_a_missing_name_lists_what_was_seen(fake: FakeArize) -> None:
-    fake.add("projects", "Model", name="Chatbot-Prod", space_id=fake.space_id)
+def test_a_missing_name_lists_what_was_seen(arize: InProcessSandbox) -> None:
+    arize.add_project("Chatbot-Prod")
     with pytest.raises(NameNotFoundError) as info:
-        fake.client().resolve_project_id("chatbot-pro", space="demo-space")
+        arize.client().resolve_project_id("chatbot-pro", space="demo-space")
     error = info.value
     assert (error.kind, error.name) == ("project", "chatbot-pro")
     assert error.seen == ["chatbot-prod", "Chatbot-Prod"]
@@ -65,51 +60,66 @@ def test_a_missing_name_lists_what_was_seen(fake: FakeArize) -> None:
     assert isinstance(error, NotFoundError) and error.status == 404
 
 
-def test_a_missing_space(fake: FakeArize) -> None:
+def test_a_missing_space(arize: InProcessSandbox) -> None:
     with pytest.raises(NameNotFoundError) as info:
-        fake.client().resolve_project_id("chatbot-prod", space="demo")
+        arize.client().resolve_project_id("chatbot-prod", space="demo")
     assert info.value.kind == "space"
     assert info.value.seen == ["demo-space"]
 
 
-def test_two_exact_matches_are_ambiguous(fake: FakeArize) -> None:
-    twin = fake.add("spaces", "Space", name="demo-space")
+TWIN_SPACE_ID = "U3BhY2U6OTk5OnR3aW4="
+
+
+def with_a_twin_space(response: httpx.Response) -> httpx.Response:
+    """Space names are unique in the sandbox, not in Arize: a listing that shows two."""
+    body = response.json()
+    body["spaces"].append({**body["spaces"][0], "id": TWIN_SPACE_ID})
+    return with_json(response, body)
+
+
+def test_two_exact_matches_are_ambiguous(arize: InProcessSandbox) -> None:
+    client = arize.client(transport=arize.edited(with_a_twin_space))
     with pytest.raises(AmbiguousNameError) as info:
-        fake.client().resolve_space_id("demo-space")
-    assert info.value.candidates == [fake.space_id, twin]
+        client.resolve_space_id("demo-space")
+    assert info.value.candidates == [arize.ids()["space"], TWIN_SPACE_ID]
     assert "pass an ID instead" in str(info.value)
 
 
-def test_lookups_page_through_the_whole_listing() -> None:
-    fake = FakeArize(page_size=2)
-    for index in range(5):
-        fake.add("datasets", "Dataset", name=f"qa-set-{index}", space_id=fake.space_id)
-    wanted = fake.add("datasets", "Dataset", name="qa-set", space_id=fake.space_id)
-    assert fake.client().resolve_dataset_id("qa-set", space=fake.space_id) == wanted
-    assert [c.params.get("cursor") for c in fake.calls] == [None, "2", "4"]
+def test_lookups_page_through_the_whole_listing(arize: InProcessSandbox) -> None:
+    space_id = arize.ids()["space"]
+    near = [{"name": f"qa-set-{index}"} for index in range(205)]
+    arize.seed({"spaces": [{"name": "demo-space", "datasets": [*near, {"name": "qa-set"}]}]})
+    wanted = arize.add_dataset("qa-set")
+    pages = [None]
+    for _ in range(2):
+        params = {"space_id": space_id, "name": "qa-set", "limit": 100, "cursor": pages[-1]}
+        listed = arize.call("GET", "/v2/datasets", params=params).json()
+        pages.append(listed["pagination"]["next_cursor"])
+    assert arize.client().resolve_dataset_id("qa-set", space=space_id) == wanted
+    assert [c.params.get("cursor") for c in arize.sent] == pages
 
 
-def test_a_space_name_is_not_a_substring_filter(fake: FakeArize) -> None:
-    other = fake.add("spaces", "Space", name="demo-space-staging")
-    fake.add("projects", "Model", name="chatbot-prod", space_id=other)
-    assert fake.client().resolve_project_id("chatbot-prod", space="demo-space") == fake.project_id
+def test_a_space_name_is_not_a_substring_filter(arize: InProcessSandbox) -> None:
+    arize.seed({"spaces": [{"name": "demo-space-staging", "projects": [{"name": "chatbot-prod"}]}]})
+    project_id = arize.client().resolve_project_id("chatbot-prod", space="demo-space")
+    assert project_id == arize.ids()["project"]
 
 
-def test_lookups_are_cached_per_client(fake: FakeArize) -> None:
-    client = fake.client(space="demo-space")
+def test_lookups_are_cached_per_client(arize: InProcessSandbox) -> None:
+    client = arize.client(space="demo-space")
     for _ in range(3):
         client.resolve_project_id("chatbot-prod")
         client.resolve_dataset_id("golden-qa")
-    assert fake.keys() == ["GET /v2/spaces", "GET /v2/projects", "GET /v2/datasets"]
+    assert arize.sent_keys() == ["GET /v2/spaces", "GET /v2/projects", "GET /v2/datasets"]
     client.clear_cache()
     client.resolve_project_id("chatbot-prod")
-    assert fake.count() == 5
-    fake.client(space="demo-space").resolve_project_id("chatbot-prod")
-    assert fake.count() == 7
+    assert arize.count_sent() == 5
+    arize.client(space="demo-space").resolve_project_id("chatbot-prod")
+    assert arize.count_sent() == 7
 
 
-def test_n_tasks_in_one_space_cost_one_lookup_each(fake: FakeArize) -> None:
-    client = fake.client(space="demo-space")
+def test_n_tasks_in_one_space_cost_one_lookup_each(arize: InProcessSandbox) -> None:
+    client = arize.client(space="demo-space")
     for index in range(5):
         client.create_evaluation_task(
             name=f"checks-{index}",
@@ -117,30 +127,33 @@ def test_n_tasks_in_one_space_cost_one_lookup_each(fake: FakeArize) -> None:
             project="chatbot-prod",
             evaluators=[EvaluatorSpec("hallucination"), "relevance"],
         )
-    assert fake.count("GET", "/v2/spaces") == 1
-    assert fake.count("GET", "/v2/projects") == 1
-    assert fake.count("GET", "/v2/evaluators") == 2
-    assert fake.count("POST", "/v2/tasks") == 5
+    assert arize.count_sent("GET", "/v2/spaces") == 1
+    assert arize.count_sent("GET", "/v2/projects") == 1
+    assert arize.count_sent("GET", "/v2/evaluators") == 2
+    assert arize.count_sent("POST", "/v2/tasks") == 5
 
 
-def test_failures_are_not_cached(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/projects", status=400)
-    client = fake.client(space=fake.space_id)
+def test_failures_are_not_cached(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/projects", status=400)
+    client = arize.client(space=arize.ids()["space"])
     with pytest.raises(BadRequestError):
         client.resolve_project_id("chatbot-prod")
-    assert client.resolve_project_id("chatbot-prod") == fake.project_id
+    assert client.resolve_project_id("chatbot-prod") == arize.ids()["project"]
 
 
-def test_eight_threads_asking_one_name_make_one_request(fake: FakeArize) -> None:
-    release = threading.Event()
-    serve = fake.handle
+def held_until(release: threading.Event, arize: InProcessSandbox) -> httpx.MockTransport:
+    """A transport that holds every request until ``release`` is set."""
 
-    def slow_handle(request: httpx.Request) -> httpx.Response:
+    def handle(request: httpx.Request) -> httpx.Response:
         release.wait(5)
-        return serve(request)
+        return arize.transport.handle_request(request)
 
-    fake.transport = httpx.MockTransport(slow_handle)
-    client = fake.client(space="demo-space")
+    return httpx.MockTransport(handle)
+
+
+def test_eight_threads_asking_one_name_make_one_request(arize: InProcessSandbox) -> None:
+    release = threading.Event()
+    client = arize.client(space="demo-space", transport=held_until(release, arize))
     barrier = threading.Barrier(8)
     results: list[str] = []
 
@@ -151,24 +164,17 @@ def test_eight_threads_asking_one_name_make_one_request(fake: FakeArize) -> None
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
         thread.start()
-    time.sleep(0.1)
+    time.sleep(0.1)  # lets the seven others queue behind the first asker's request
     release.set()
     for thread in threads:
         thread.join(5)
-    assert results == [fake.project_id] * 8
-    assert fake.keys() == ["GET /v2/spaces", "GET /v2/projects"]
+    assert results == [arize.ids()["project"]] * 8
+    assert arize.sent_keys() == ["GET /v2/spaces", "GET /v2/projects"]
 
 
-def test_waiting_threads_share_the_owner_failure(fake: FakeArize) -> None:
+def test_waiting_threads_share_the_owner_failure(arize: InProcessSandbox) -> None:
     release = threading.Event()
-    serve = fake.handle
-
-    def slow_handle(request: httpx.Request) -> httpx.Response:
-        release.wait(5)
-        return serve(request)
-
-    fake.transport = httpx.MockTransport(slow_handle)
-    client = fake.client(space=fake.space_id)
+    client = arize.client(space=arize.ids()["space"], transport=held_until(release, arize))
     errors: list[Exception] = []
 
     def ask() -> None:
@@ -180,36 +186,36 @@ def test_waiting_threads_share_the_owner_failure(fake: FakeArize) -> None:
     threads = [threading.Thread(target=ask) for _ in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(0.1)
+    time.sleep(0.1)  # lets the three others queue behind the first asker's request
     release.set()
     for thread in threads:
         thread.join(5)
     assert len(errors) == 4
-    assert fake.count("GET", "/v2/projects") <= 4
+    assert arize.count_sent("GET", "/v2/projects") <= 4
 
 
-def test_resolve_evaluator_by_name_and_by_id(fake: FakeArize) -> None:
-    client = fake.client(space="demo-space")
+def test_resolve_evaluator_by_name_and_by_id(arize: InProcessSandbox) -> None:
+    ids = arize.ids()
+    client = arize.client(space="demo-space")
     by_name = client.resolve_evaluator("json-valid")
     assert by_name.type is EvaluatorType.CODE
-    by_id = client.resolve_evaluator(fake.evaluator_ids["relevance"])
-    assert (by_id.name, by_id.space_id) == ("relevance", fake.space_id)
-    client.resolve_evaluator(fake.evaluator_ids["hallucination"])
-    assert fake.keys() == ["GET /v2/spaces", "GET /v2/evaluators", "GET /v2/evaluators"]
-    assert fake.calls[-1].params == {"space_id": fake.space_id, "limit": "100"}
+    by_id = client.resolve_evaluator(ids["evaluators"]["relevance"])
+    assert (by_id.name, by_id.space_id) == ("relevance", ids["space"])
+    client.resolve_evaluator(ids["evaluators"]["hallucination"])
+    assert arize.sent_keys() == ["GET /v2/spaces", "GET /v2/evaluators", "GET /v2/evaluators"]
+    assert arize.sent[-1].params == {"space_id": ids["space"], "limit": "100"}
 
 
-def test_resolve_evaluator_by_id_without_a_space_makes_no_request(fake: FakeArize) -> None:
-    evaluator = fake.client().resolve_evaluator(fake.evaluator_ids["relevance"])
-    assert (evaluator.id, evaluator.name, evaluator.space_id) == (
-        fake.evaluator_ids["relevance"],
-        "",
-        "",
-    )
-    assert fake.calls == []
+def test_resolve_evaluator_by_id_without_a_space_makes_no_request(
+    arize: InProcessSandbox,
+) -> None:
+    relevance = arize.ids()["evaluators"]["relevance"]
+    evaluator = arize.client().resolve_evaluator(relevance)
+    assert (evaluator.id, evaluator.name, evaluator.space_id) == (relevance, "", "")
+    assert arize.sent == []
 
 
-def test_resolve_evaluator_by_id_of_another_space(fake: FakeArize) -> None:
+def test_resolve_evaluator_by_id_of_another_space(arize: InProcessSandbox) -> None:
     with pytest.raises(NameNotFoundError) as info:
-        fake.client().resolve_evaluator("RXZhbHVhdG9yOjk5OmFCY0Q=", space=fake.space_id)
+        arize.client().resolve_evaluator("RXZhbHVhdG9yOjk5OmFCY0Q=", space=arize.ids()["space"])
     assert info.value.seen == ["hallucination", "json-valid", "relevance"]

@@ -1,19 +1,21 @@
-"""Shared set-up for the resource tests: providers wired to the in-memory Arize.
+"""Shared set-up for the resource tests: providers wired to a server in this process.
 
-The providers get a real ``TasksClient`` on ``httpx.MockTransport`` (the client tests' fake
-server), so every request they make is counted and no test touches a network.
+The providers get a real ``TasksClient`` on the sandbox app in process (the ``arize``
+fixture), so every request they make is recorded and no test touches a network.
+``ResourceFake`` serves the provider tests that still script runs on the older fake.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
 from arize_pulumi.resources import ProviderSettings
 from arize_pulumi.resources._provider import ProviderBase
 from arize_pulumi.tasks import RetryPolicy, TasksClient
-from tests.unit.test_client_fakes import API_KEY, BASE_URL, FakeArize
+from tests.support.inprocess import API_KEY
+from tests.unit.test_client_fakes import FakeArize
 
 P = TypeVar("P", bound=ProviderBase)
 
@@ -52,8 +54,16 @@ def run_experiment(integration: str = "QWlJbnRlZ3JhdGlvbjoxOmFCY0Q=") -> dict[st
     }
 
 
+class ClientSource(Protocol):
+    """A server in this process that hands out clients wired to it."""
+
+    base_url: str
+
+    def client(self, **kwargs: Any) -> TasksClient: ...
+
+
 class ResourceFake(FakeArize):
-    """The client tests' fake, plus scripted progress for the next runs triggered."""
+    """The older fake, plus scripted progress for the next runs triggered."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -65,22 +75,17 @@ class ResourceFake(FakeArize):
             self.run_script[response.json()["id"]] = self.next_runs.pop(0)
         return response
 
-    def http_client(self) -> TasksClient:
-        return TasksClient(
-            API_KEY,
-            BASE_URL,
-            space="demo-space",
-            transport=self.transport,
-            retry=RetryPolicy(max_attempts=1),
-            warn_alpha=False,
-        )
 
-
-def wire(provider: P, fake: ResourceFake, **settings: Any) -> P:
-    """Configure ``provider`` as ``configure`` would, with one client on the fake."""
-    client = fake.http_client()
+def wire(provider: P, server: ClientSource, **settings: Any) -> P:
+    """Configure ``provider`` as ``configure`` would, with one client on ``server`` that
+    looks names up in ``demo-space`` and never retries."""
+    client = server.client(space="demo-space", retry=RetryPolicy(max_attempts=1))
     provider._client_factory = lambda _settings: client
-    values: dict[str, Any] = {"api_key": API_KEY, "space": "demo-space", "base_url": BASE_URL}
+    values: dict[str, Any] = {
+        "api_key": API_KEY,
+        "space": "demo-space",
+        "base_url": server.base_url,
+    }
     values.update(settings)
     provider._settings = ProviderSettings(**values)
     return provider

@@ -19,12 +19,7 @@ from arize_pulumi.tasks import (
     ServerError,
 )
 from arize_pulumi.tasks.retry import RetryBudget, parse_retry_after
-from tests.unit.test_client_fakes import API_KEY, FakeArize
-
-
-@pytest.fixture
-def fake() -> FakeArize:
-    return FakeArize()
+from tests.support.inprocess import API_KEY, InProcessSandbox
 
 
 class FakeClock:
@@ -135,114 +130,121 @@ def test_one_attempt_means_no_retries_at_all() -> None:
 # --- the client's retries ---------------------------------------------------------------
 
 
-def test_429_honours_retry_after(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=429, retry_after="2", times=2)
-    fake.client().list()
-    assert fake.sleeps == [2.0, 2.0]
-    assert fake.count("GET", "/v2/tasks") == 3
+def test_429_honours_retry_after(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", status=429, retry_after=2, times=2)
+    arize.client().list()
+    assert arize.sleeps == [2.0, 2.0]
+    assert arize.count_sent("GET", "/v2/tasks") == 3
 
 
-def test_429_without_retry_after_backs_off(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=429)
-    fake.client().list()
-    assert len(fake.sleeps) == 1
-    assert 0.5 <= fake.sleeps[0] <= 1.0
+def without_retry_after(response: httpx.Response) -> httpx.Response:
+    """The sandbox always says when to come back; some proxies do not."""
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "retry-after"}
+    return httpx.Response(response.status_code, headers=headers, content=response.content)
 
 
-def test_default_policy_rides_out_a_minute_of_429s(fake: FakeArize) -> None:
-    pattern = ["1", "5", "3", "4", "2"]
+def test_429_without_retry_after_backs_off(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", status=429)
+    arize.client(transport=arize.edited(without_retry_after)).list()
+    assert len(arize.sleeps) == 1
+    assert 0.5 <= arize.sleeps[0] <= 1.0
+
+
+def test_default_policy_rides_out_a_minute_of_429s(arize: InProcessSandbox) -> None:
+    pattern = [1, 5, 3, 4, 2]
     for index in range(20):
-        fake.fail("GET", r"/v2/tasks", status=429, retry_after=pattern[index % 5])
-    fake.client().list()
-    assert sum(fake.sleeps) == 60
-    assert fake.count("GET", "/v2/tasks") == 21
+        arize.fail("GET", r"/v2/tasks", status=429, retry_after=pattern[index % 5])
+    arize.client().list()
+    assert sum(arize.sleeps) == 60
+    assert arize.count_sent("GET", "/v2/tasks") == 21
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_reads_retry_server_errors(fake: FakeArize, status: int) -> None:
-    fake.fail("GET", r"/v2/tasks/.*", status=status, times=2)
-    task_id = fake.add_task("t")
-    assert fake.client().get(task_id).id == task_id
-    assert len(fake.sleeps) == 2
+def test_reads_retry_server_errors(arize: InProcessSandbox, status: int) -> None:
+    arize.fail("GET", r"/v2/tasks/.*", status=status, times=2)
+    task_id = arize.add_task("t")
+    assert arize.client().get(task_id).id == task_id
+    assert len(arize.sleeps) == 2
 
 
-def test_idempotent_writes_retry_502_to_504_but_not_500(fake: FakeArize) -> None:
-    task_id = fake.add_task("t")
-    client = fake.client()
-    fake.fail("PATCH", r"/v2/tasks/.*", status=503)
+def test_idempotent_writes_retry_502_to_504_but_not_500(arize: InProcessSandbox) -> None:
+    task_id = arize.add_task("t")
+    client = arize.client()
+    arize.fail("PATCH", r"/v2/tasks/.*", status=503)
     assert client.update(task_id, task_type="TEMPLATE_EVALUATION", name="u").name == "u"
-    fake.fail("PATCH", r"/v2/tasks/.*", status=500)
+    arize.fail("PATCH", r"/v2/tasks/.*", status=500)
     with pytest.raises(ServerError) as info:
         client.update(task_id, task_type="TEMPLATE_EVALUATION", name="v")
     assert info.value.status == 500 and not info.value.retries_exhausted
-    assert fake.count("PATCH") == 3
+    assert arize.count_sent("PATCH") == 3
 
 
 @pytest.mark.parametrize(
     "exception", [httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError, httpx.ReadTimeout]
 )
-def test_network_errors_are_retried(fake: FakeArize, exception: type[httpx.TransportError]) -> None:
-    fake.fail("GET", r"/v2/tasks", exception=exception)
-    fake.client().list()
-    assert fake.count("GET", "/v2/tasks") == 2
+def test_network_errors_are_retried(
+    arize: InProcessSandbox, exception: type[httpx.TransportError]
+) -> None:
+    arize.fail("GET", r"/v2/tasks", exception=exception)
+    arize.client().list()
+    assert arize.count_sent("GET", "/v2/tasks") == 2
 
 
-def test_client_errors_are_not_retried(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=400, detail="bad cursor")
-    with pytest.raises(BadRequestError, match="bad cursor"):
-        fake.client().list(cursor="zzz")
-    assert fake.count() == 1 and fake.sleeps == []
+def test_client_errors_are_not_retried(arize: InProcessSandbox) -> None:
+    with pytest.raises(BadRequestError, match="cursor: not a cursor issued by this endpoint"):
+        arize.client().list(cursor="zzz")
+    assert arize.count_sent() == 1 and arize.sleeps == []
 
 
-def test_exhausted_budget_names_the_call_attempts_and_safety(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=503, times=100)
+def test_exhausted_budget_names_the_call_attempts_and_safety(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", status=503, times=100)
     with pytest.raises(ServerError) as info:
-        fake.client(retry=RetryPolicy(max_attempts=4, sleep=fake.sleeps.append)).list()
+        arize.client(retry=RetryPolicy(max_attempts=4, sleep=arize.sleeps.append)).list()
     error = info.value
     assert error.retries_exhausted and error.attempts == 4
     assert str(error).startswith("GET /v2/tasks failed (503 Service Unavailable)")
     assert "gave up after 4 attempts" in str(error)
     assert "re-running is safe" in str(error)
-    assert len(fake.sleeps) == 3
+    assert len(arize.sleeps) == 3
 
 
-def test_exhausted_rate_limit_keeps_retry_after(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=429, retry_after="30", times=100)
+def test_exhausted_rate_limit_keeps_retry_after(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", status=429, retry_after=30, times=100)
     with pytest.raises(RateLimitError) as info:
-        fake.client(retry=RetryPolicy(max_elapsed=65, sleep=fake.sleeps.append)).list()
+        arize.client(retry=RetryPolicy(max_elapsed=65, sleep=arize.sleeps.append)).list()
     assert info.value.retry_after == 30
     assert info.value.retries_exhausted
-    assert fake.sleeps == [30, 30]
+    assert arize.sleeps == [30, 30]
 
 
-def test_exhausted_network_errors_raise_connection_errors(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", exception=httpx.ConnectError, times=100)
+def test_exhausted_network_errors_raise_connection_errors(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", exception=httpx.ConnectError, times=100)
     with pytest.raises(APIConnectionError) as info:
-        fake.client(max_retries=2).list()
+        arize.client(max_retries=2).list()
     assert not isinstance(info.value, APITimeoutError)
     assert (info.value.method, info.value.path, info.value.attempts) == ("GET", "/v2/tasks", 3)
     assert "ConnectError" in str(info.value) and "re-running is safe" in str(info.value)
 
 
-def test_timeouts_raise_timeout_errors(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", exception=httpx.ReadTimeout, times=100)
+def test_timeouts_raise_timeout_errors(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", exception=httpx.ReadTimeout, times=100)
     with pytest.raises(APITimeoutError):
-        fake.client(max_retries=1).list()
+        arize.client(max_retries=1).list()
 
 
-def test_max_retries_zero_sends_once(fake: FakeArize) -> None:
-    fake.fail("GET", r"/v2/tasks", status=429, retry_after="1")
+def test_max_retries_zero_sends_once(arize: InProcessSandbox) -> None:
+    arize.fail("GET", r"/v2/tasks", status=429, retry_after=1)
     with pytest.raises(RateLimitError):
-        fake.client(max_retries=0).list()
-    assert fake.count() == 1
+        arize.client(max_retries=0).list()
+    assert arize.count_sent() == 1
 
 
 def test_retries_are_logged_without_the_key(
-    fake: FakeArize, caplog: pytest.LogCaptureFixture
+    arize: InProcessSandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake.fail("GET", r"/v2/tasks", status=503)
+    arize.fail("GET", r"/v2/tasks", status=503)
     with caplog.at_level(logging.DEBUG, logger="arize_pulumi.tasks"):
-        fake.client().list()
+        arize.client().list()
     lines = [r.getMessage() for r in caplog.records if r.name == "arize_pulumi.tasks"]
     assert "GET /v2/tasks -> 503 (attempt 1" in lines[0]
     assert lines[1].startswith("retrying GET /v2/tasks after 503")
