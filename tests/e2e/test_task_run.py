@@ -106,7 +106,7 @@ def test_wait_false_then_refresh_records_the_final_status(
     )
     stack.up()
     assert stack.outputs()["nightly"]["status"] in {"PENDING", "RUNNING"}
-    time.sleep(1.0)  # the fixture's sandbox finishes runs in 0.3 s
+    sandbox.clock.skip(1.0)  # the fixture's sandbox finishes runs in 0.3 s
     stack.refresh()
     (run,) = stack.resources("pulumi-python:dynamic/arize:TaskRun")
     assert run["outputs"]["status"] == "COMPLETED"
@@ -183,7 +183,7 @@ def test_get_reads_an_existing_run_without_managing_it(
     stack.up()
     assert stack.outputs()["task_id"] == task_id
     assert stack.outputs()["status"] in {"PENDING", "RUNNING", "COMPLETED"}
-    time.sleep(1.5)
+    sandbox.clock.skip(1.0)  # past the 0.3 s the fixture's sandbox takes for a run
     stack.up()
     assert stack.outputs()["status"] == "COMPLETED"
     stack.destroy()
