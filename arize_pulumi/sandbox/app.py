@@ -6,16 +6,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic.json_schema import models_json_schema
 
-from arize_pulumi.tasks.models import Problem
-
+from .clock import SandboxClock
 from .deps import Settings
 from .problems import PROBLEM_MEDIA_TYPE, install_handlers
 from .routers import control, lookups, runs, tasks
-from .routers.common import BODY_VARIANTS
 from .seed import DEFAULT_SEED, Seed
-from .service import SandboxService
+from .services.control import ControlService
 from .store import Store
 from .traffic import Traffic, TrafficMiddleware
 
@@ -34,21 +31,9 @@ class SandboxAPI(FastAPI):
                 description=self.description,
                 routes=self.routes,
             )
-            _add_schemas(schema, [Problem, *BODY_VARIANTS])
             _problem_media_type(schema)
             self.openapi_schema = schema
         return self.openapi_schema
-
-
-def _add_schemas(schema: dict[str, Any], models: list[Any]) -> None:
-    """Add component schemas for models that routes reference by hand."""
-    _, definitions = models_json_schema(
-        [(model, "validation") for model in models],
-        ref_template="#/components/schemas/{model}",
-    )
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for name, definition in definitions.get("$defs", {}).items():
-        components.setdefault(name, definition)
 
 
 def _problem_media_type(schema: dict[str, Any]) -> None:
@@ -64,8 +49,8 @@ def _problem_media_type(schema: dict[str, Any]) -> None:
 def create_app(settings: Settings, seed: Seed | None = None, store: Store | None = None) -> FastAPI:
     """Build the app on a store (``settings.db`` unless given), seeded idempotently."""
     store = store or Store(settings.db)
-    service = SandboxService(store, run_duration=settings.run_duration)
-    service.seed(seed if seed is not None else DEFAULT_SEED)
+    sandbox_clock = SandboxClock()
+    ControlService(store, sandbox_clock).seed(seed if seed is not None else DEFAULT_SEED)
     traffic = Traffic()
     app = SandboxAPI(
         title="Arize AX API v2 (sandbox)",
@@ -76,7 +61,7 @@ def create_app(settings: Settings, seed: Seed | None = None, store: Store | None
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.service = service
+    app.state.clock = sandbox_clock
     app.state.traffic = traffic
     install_handlers(app)
     api_routers = [tasks.router, runs.router, lookups.router]

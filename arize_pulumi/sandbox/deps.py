@@ -1,19 +1,24 @@
-"""Dependencies shared by the routers: bearer-key auth, the service, and common query params."""
+"""What the routes get from the app through FastAPI dependencies: the settings, the one
+store and clock, the services built on them, bearer-key auth, and the common query params."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from .clock import SandboxClock
 from .paging import MAX_LIMIT
 from .problems import ProblemError, bad_request
-from .service import SandboxService
+from .services.control import ControlService
+from .services.lookups import LookupService
+from .services.runs import RunService
+from .services.tasks import TaskService
+from .store import Store
 from .traffic import Traffic
 
 
@@ -26,11 +31,58 @@ class Settings:
     db: str = ":memory:"
 
 
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_clock(request: Request) -> SandboxClock:
+    clock: SandboxClock = request.app.state.clock
+    return clock
+
+
+def get_traffic(request: Request) -> Traffic:
+    traffic: Traffic = request.app.state.traffic
+    return traffic
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+ClockDep = Annotated[SandboxClock, Depends(get_clock)]
+TrafficDep = Annotated[Traffic, Depends(get_traffic)]
+
+
+def lookup_service(store: StoreDep, clock: ClockDep) -> LookupService:
+    return LookupService(store, clock)
+
+
+def task_service(store: StoreDep, clock: ClockDep) -> TaskService:
+    return TaskService(store, clock)
+
+
+def run_service(store: StoreDep, clock: ClockDep, settings: SettingsDep) -> RunService:
+    return RunService(store, clock, settings.run_duration)
+
+
+def control_service(store: StoreDep, clock: ClockDep) -> ControlService:
+    return ControlService(store, clock)
+
+
+LookupServiceDep = Annotated[LookupService, Depends(lookup_service)]
+TaskServiceDep = Annotated[TaskService, Depends(task_service)]
+RunServiceDep = Annotated[RunService, Depends(run_service)]
+ControlServiceDep = Annotated[ControlService, Depends(control_service)]
+
 bearer = HTTPBearer(auto_error=False, description="An Arize API key: `Bearer <key>`")
 
 
 def require_api_key(
-    request: Request,
+    settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
     """Any non-empty bearer key, or exactly the configured one (``--api-key``)."""
@@ -40,7 +92,7 @@ def require_api_key(
             "Authorization: send the API key as 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    expected: str | None = request.app.state.settings.api_key
+    expected = settings.api_key
     if expected is not None and not secrets.compare_digest(
         credentials.credentials.encode(), expected.encode()
     ):
@@ -61,36 +113,6 @@ def reject_unknown_query(request: Request) -> None:
             raise bad_request(f"{key}: unknown query parameter (known: {known})")
 
 
-def get_service(request: Request) -> SandboxService:
-    service: SandboxService = request.app.state.service
-    return service
-
-
-def get_traffic(request: Request) -> Traffic:
-    traffic: Traffic = request.app.state.traffic
-    return traffic
-
-
-async def json_body(request: Request) -> Any:
-    """The request's JSON body (``None`` when empty), validated by the service against the
-    model the stored state chooses."""
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw, parse_constant=_not_json)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_request("body: malformed JSON") from None
-
-
-def _not_json(constant: str) -> Any:
-    """Python's parser accepts NaN and Infinity; JSON does not, and they cannot be answered."""
-    raise ValueError(f"{constant} is not JSON")
-
-
-ServiceDep = Annotated[SandboxService, Depends(get_service)]
-TrafficDep = Annotated[Traffic, Depends(get_traffic)]
-JsonBody = Annotated[Any, Depends(json_body)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1..100)")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page")]
 NameFilter = Annotated[

@@ -113,6 +113,8 @@ def _describe_error(error: Mapping[str, Any]) -> str:
     path = _field_path(error.get("loc", ()))
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     kind = error.get("type")
+    if not path and isinstance(error.get("input"), bytes):
+        return "body: a JSON object is required, sent as Content-Type: application/json"
     if not path and "input" in error and not isinstance(error["input"], dict):
         return "body: a JSON object is required"
     if kind == "extra_forbidden":

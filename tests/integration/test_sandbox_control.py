@@ -294,7 +294,35 @@ def test_openapi_document(sandbox_session: Sandbox) -> None:
     create = paths["/v2/tasks"]["post"]
     assert "201" in create["responses"]
     assert "application/problem+json" in create["responses"]["409"]["content"]
-    patch_body = paths["/v2/tasks/{task_id}"]["patch"]["requestBody"]
-    refs = patch_body["content"]["application/json"]["schema"]["anyOf"]
-    for ref in refs:
-        assert ref["$ref"].rsplit("/", 1)[-1] in document["components"]["schemas"]
+    assert schema_of(create["requestBody"]) == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/CreateEvaluationTaskRequest"},
+            {"$ref": "#/components/schemas/CreateRunExperimentTaskRequest"},
+        ],
+        "title": "Body",
+    }
+    update = paths["/v2/tasks/{task_id}"]["patch"]["requestBody"]
+    assert update["required"] is True
+    assert schema_of(update) == {"$ref": "#/components/schemas/TaskUpdate"}
+    trigger = paths["/v2/tasks/{task_id}/trigger"]["post"]["requestBody"]
+    assert not trigger.get("required")
+    assert {"$ref": "#/components/schemas/RunTrigger"} in schema_of(trigger)["anyOf"]
+    schemas = document["components"]["schemas"]
+    assert {"experiment_name", "data_start_time"} <= set(schemas["RunTrigger"]["properties"])
+    assert {"run_configuration", "evaluators"} <= set(schemas["TaskUpdate"]["properties"])
+    for ref in references(document):
+        assert ref.removeprefix("#/components/schemas/") in schemas, ref
+
+
+def schema_of(request_body: dict[str, Any]) -> Any:
+    return request_body["content"]["application/json"]["schema"]
+
+
+def references(node: Any) -> list[str]:
+    """Every ``$ref`` in a JSON document."""
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [ref for value in node.values() for ref in references(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in references(value)]
+    return []

@@ -1,6 +1,19 @@
 """``/_sandbox``: seed data, out-of-band deletes, scripted outcomes, faults, request counts.
 
-Outside the Arize API: not in ``/openapi.json``, not counted, never faulted.
+Outside the Arize API: not in ``/openapi.json``, not counted, never faulted. Bodies:
+
+- ``POST /_sandbox/seed``: a seed (``{"spaces": [{"name", "projects", "datasets",
+  "evaluators", "ai_integrations"}]}``), added idempotently by name; answers the seeded
+  entities with IDs. ``GET /_sandbox/seed`` answers everything seeded so far.
+- ``DELETE /_sandbox/entities/{kind}/{id}``: delete a space, project, dataset, evaluator,
+  experiment, AI integration, task or run behind the API's back (drift), with what it holds.
+- ``POST /_sandbox/outcomes``: ``{"task_id", "status": COMPLETED|FAILED|CANCELLED|HANG,
+  "failure_reason"?, "duration"?}`` scripts how the task's next run ends.
+- ``POST /_sandbox/faults``: ``{"rate", "statuses", "latency_ms", "retry_after", "phase",
+  "disconnect", "seed", "methods", "paths"}`` (see ``traffic.FaultSpec``);
+  ``DELETE /_sandbox/faults`` clears them.
+- ``GET /_sandbox/requests``: ``{"total", "counts"}`` of API requests by route;
+  ``DELETE`` resets them.
 """
 
 from __future__ import annotations
@@ -10,11 +23,17 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..deps import ServiceDep, TrafficDep, require_api_key
+from ..deps import ControlServiceDep, TrafficDep, require_api_key
 from ..seed import Seed, SeedResult
 from ..traffic import FaultSpec, RequestCounts
+from .common import StrictJsonRoute
 
-router = APIRouter(prefix="/_sandbox", tags=["sandbox control"], include_in_schema=False)
+router = APIRouter(
+    prefix="/_sandbox",
+    tags=["sandbox control"],
+    include_in_schema=False,
+    route_class=StrictJsonRoute,
+)
 authed = [Depends(require_api_key)]
 
 
@@ -39,26 +58,26 @@ def health() -> Health:
 
 
 @router.post("/seed", dependencies=authed)
-def seed(body: Seed, service: ServiceDep) -> SeedResult:
+def seed(body: Seed, service: ControlServiceDep) -> SeedResult:
     """Add entities (idempotent by name); returns them with IDs in the seed's shape."""
     return service.seed(body)
 
 
 @router.get("/seed", dependencies=authed)
-def seeded(service: ServiceDep) -> SeedResult:
+def seeded(service: ControlServiceDep) -> SeedResult:
     """Every space and what it holds, with IDs."""
     return service.world()
 
 
 @router.delete("/entities/{kind}/{entity_id}", status_code=204, dependencies=authed)
-def delete_entity(kind: str, entity_id: str, service: ServiceDep) -> Response:
+def delete_entity(kind: str, entity_id: str, service: ControlServiceDep) -> Response:
     """Delete a space, project, dataset, evaluator, ... behind the API's back (drift)."""
     service.delete_entity(kind, entity_id)
     return Response(status_code=204)
 
 
 @router.post("/outcomes", dependencies=authed)
-def set_outcome(body: Outcome, service: ServiceDep) -> Outcome:
+def set_outcome(body: Outcome, service: ControlServiceDep) -> Outcome:
     service.set_outcome(body.task_id, body.status, body.failure_reason, body.duration)
     return body
 

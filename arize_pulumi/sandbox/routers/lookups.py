@@ -15,7 +15,14 @@ from arize_pulumi.tasks.models import (
     SpaceList,
 )
 
-from ..deps import Cursor, Limit, NameFilter, ServiceDep, SpaceIdFilter, SpaceNameFilter
+from ..deps import (
+    Cursor,
+    Limit,
+    LookupServiceDep,
+    NameFilter,
+    SpaceIdFilter,
+    SpaceNameFilter,
+)
 from ..paging import DEFAULT_LIMIT
 from ..problems import problem_responses
 from .common import API_DEPENDENCIES, API_RESPONSES, list_response
@@ -27,7 +34,7 @@ router = APIRouter(
 
 @router.get("/spaces", response_model=SpaceList, operation_id="listSpaces")
 def list_spaces(
-    service: ServiceDep,
+    service: LookupServiceDep,
     name: NameFilter = None,
     org_id: Annotated[str | None, Query(description="Accepted; the sandbox has one org")] = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -43,7 +50,7 @@ def list_spaces(
     operation_id="listProjects",
 )
 def list_projects(
-    service: ServiceDep,
+    service: LookupServiceDep,
     space_id: SpaceIdFilter = None,
     space_name: SpaceNameFilter = None,
     name: NameFilter = None,
@@ -60,7 +67,7 @@ def list_projects(
     operation_id="listDatasets",
 )
 def list_datasets(
-    service: ServiceDep,
+    service: LookupServiceDep,
     space_id: SpaceIdFilter = None,
     space_name: SpaceNameFilter = None,
     name: NameFilter = None,
@@ -77,7 +84,7 @@ def list_datasets(
     operation_id="listEvaluators",
 )
 def list_evaluators(
-    service: ServiceDep,
+    service: LookupServiceDep,
     space_id: SpaceIdFilter = None,
     space_name: SpaceNameFilter = None,
     name: NameFilter = None,
@@ -94,7 +101,7 @@ def list_evaluators(
     operation_id="listExperiments",
 )
 def list_experiments(
-    service: ServiceDep,
+    service: LookupServiceDep,
     dataset_id: Annotated[str | None, Query(description="Only this dataset's experiments")] = None,
     name: NameFilter = None,
     limit: Limit = DEFAULT_LIMIT,

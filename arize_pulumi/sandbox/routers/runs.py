@@ -7,21 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from arize_pulumi.tasks.models import (
-    RunStatus,
-    TaskRun,
-    TaskRunList,
-    TriggerEvaluationRunRequest,
-    TriggerRunExperimentRequest,
-)
+from arize_pulumi.tasks.models import RunStatus, TaskRun, TaskRunList
 
-from ..deps import Cursor, JsonBody, Limit, ServiceDep
+from ..bodies import RunTrigger
+from ..deps import Cursor, Limit, RunServiceDep
 from ..paging import DEFAULT_LIMIT
 from ..problems import problem_responses
-from .common import API_DEPENDENCIES, API_RESPONSES, list_response, variant_body
+from .common import API_DEPENDENCIES, API_RESPONSES, StrictJsonRoute, list_response
 
 router = APIRouter(
-    prefix="/v2", tags=["task runs"], dependencies=API_DEPENDENCIES, responses=API_RESPONSES
+    prefix="/v2",
+    tags=["task runs"],
+    dependencies=API_DEPENDENCIES,
+    responses=API_RESPONSES,
+    route_class=StrictJsonRoute,
 )
 
 
@@ -31,12 +30,10 @@ router = APIRouter(
     response_model=TaskRun,
     responses=problem_responses(404, 409, 422),
     operation_id="triggerTaskRun",
-    openapi_extra=variant_body(
-        TriggerEvaluationRunRequest, TriggerRunExperimentRequest, required=False
-    ),
 )
-def trigger_run(task_id: str, body: JsonBody, service: ServiceDep) -> TaskRun:
-    """Start a run (``PENDING``); 409 while the task has a run that is not finished."""
+def trigger_run(task_id: str, service: RunServiceDep, body: RunTrigger | None = None) -> TaskRun:
+    """Start a run (``PENDING``) with the trigger fields of the stored task's type; 409 while
+    the task has a run that is not finished."""
     return service.trigger(task_id, body)
 
 
@@ -48,7 +45,7 @@ def trigger_run(task_id: str, body: JsonBody, service: ServiceDep) -> TaskRun:
 )
 def list_runs(
     task_id: str,
-    service: ServiceDep,
+    service: RunServiceDep,
     status: Annotated[RunStatus | None, Query(description="Only runs in this status")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
@@ -63,7 +60,7 @@ def list_runs(
     responses=problem_responses(404),
     operation_id="getTaskRun",
 )
-def get_run(run_id: str, service: ServiceDep) -> TaskRun:
+def get_run(run_id: str, service: RunServiceDep) -> TaskRun:
     return service.get_run(run_id)
 
 
@@ -73,6 +70,6 @@ def get_run(run_id: str, service: ServiceDep) -> TaskRun:
     responses=problem_responses(404),
     operation_id="cancelTaskRun",
 )
-def cancel_run(run_id: str, service: ServiceDep) -> TaskRun:
+def cancel_run(run_id: str, service: RunServiceDep) -> TaskRun:
     """Cancel a ``PENDING`` or ``RUNNING`` run; 400 for one that already ended."""
     return service.cancel_run(run_id)

@@ -7,37 +7,33 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from arize_pulumi.tasks.models import (
-    CreateEvaluationTaskRequest,
-    CreateRunExperimentTaskRequest,
-    Task,
-    TaskList,
-    TaskType,
-    UpdateEvaluationTaskRequest,
-    UpdateRunExperimentTaskRequest,
-)
+from arize_pulumi.tasks.models import CreateTaskRequest, Task, TaskList, TaskType
 
+from ..bodies import TaskUpdate
 from ..deps import (
     Cursor,
-    JsonBody,
     Limit,
     NameFilter,
-    ServiceDep,
     SpaceIdFilter,
     SpaceNameFilter,
+    TaskServiceDep,
 )
 from ..paging import DEFAULT_LIMIT
 from ..problems import problem_responses
-from .common import API_DEPENDENCIES, API_RESPONSES, list_response, variant_body
+from .common import API_DEPENDENCIES, API_RESPONSES, StrictJsonRoute, list_response
 
 router = APIRouter(
-    prefix="/v2/tasks", tags=["tasks"], dependencies=API_DEPENDENCIES, responses=API_RESPONSES
+    prefix="/v2/tasks",
+    tags=["tasks"],
+    dependencies=API_DEPENDENCIES,
+    responses=API_RESPONSES,
+    route_class=StrictJsonRoute,
 )
 
 
 @router.get("", response_model=TaskList, responses=problem_responses(404), operation_id="listTasks")
 def list_tasks(
-    service: ServiceDep,
+    service: TaskServiceDep,
     space_id: SpaceIdFilter = None,
     space_name: SpaceNameFilter = None,
     name: NameFilter = None,
@@ -68,19 +64,17 @@ def list_tasks(
     response_model=Task,
     responses=problem_responses(404, 409, 422),
     operation_id="createTask",
-    openapi_extra=variant_body(
-        CreateEvaluationTaskRequest, CreateRunExperimentTaskRequest, required=True
-    ),
 )
-def create_task(body: JsonBody, service: ServiceDep) -> Task:
-    """Create an evaluation or run-experiment task; names are unique within a space."""
+def create_task(body: CreateTaskRequest, service: TaskServiceDep) -> Task:
+    """Create an evaluation or run-experiment task, as its ``type`` says; names are unique
+    within a space."""
     return service.create_task(body)
 
 
 @router.get(
     "/{task_id}", response_model=Task, responses=problem_responses(404), operation_id="getTask"
 )
-def get_task(task_id: str, service: ServiceDep) -> Task:
+def get_task(task_id: str, service: TaskServiceDep) -> Task:
     return service.get_task(task_id)
 
 
@@ -89,12 +83,9 @@ def get_task(task_id: str, service: ServiceDep) -> Task:
     response_model=Task,
     responses=problem_responses(404, 409, 422),
     operation_id="updateTask",
-    openapi_extra=variant_body(
-        UpdateEvaluationTaskRequest, UpdateRunExperimentTaskRequest, required=True
-    ),
 )
-def update_task(task_id: str, body: JsonBody, service: ServiceDep) -> Task:
-    """Update the fields of the stored task's type; the body model depends on that type."""
+def update_task(task_id: str, body: TaskUpdate, service: TaskServiceDep) -> Task:
+    """Update the fields of the stored task's type; a field of the other type is a 400."""
     return service.update_task(task_id, body)
 
 
@@ -105,6 +96,6 @@ def update_task(task_id: str, body: JsonBody, service: ServiceDep) -> Task:
     responses=problem_responses(404),
     operation_id="deleteTask",
 )
-def delete_task(task_id: str, service: ServiceDep) -> Response:
+def delete_task(task_id: str, service: TaskServiceDep) -> Response:
     service.delete_task(task_id)
     return Response(status_code=204)
