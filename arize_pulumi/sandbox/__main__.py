@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
@@ -37,6 +38,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="seconds from trigger to a run's end (default 3)",
     )
     parser.add_argument(
+        "--freeze-at",
+        type=_instant,
+        metavar="now|TIMESTAMP",
+        help="start with the clock frozen (now, or at an RFC 3339 timestamp); "
+        "move it with POST /_sandbox/clock",
+    )
+    parser.add_argument(
         "--log-level",
         default="info",
         choices=["debug", "info", "warning", "error"],
@@ -46,6 +54,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.run_duration <= 0:
         parser.error("--run-duration must be positive")
     return args
+
+
+def _instant(value: str) -> datetime:
+    """``now`` or an RFC 3339 timestamp (a missing offset means UTC)."""
+    if value == "now":
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"neither 'now' nor a timestamp: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -94,7 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"arize sandbox: cannot read seed file {args.seed}: {error}", file=sys.stderr)
         return 2
-    settings = Settings(api_key=args.api_key or None, run_duration=args.run_duration, db=args.db)
+    settings = Settings(
+        api_key=args.api_key or None,
+        run_duration=args.run_duration,
+        db=args.db,
+        frozen_at=args.freeze_at,
+    )
     try:
         store = Store(settings.db)
     except sqlite3.Error as error:

@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from .clock import SandboxClock
 from .deps import Settings
 from .problems import PROBLEM_MEDIA_TYPE, install_handlers
-from .routers import control, lookups, runs, tasks
+from .routers import clock, control, lookups, runs, tasks
 from .seed import DEFAULT_SEED, Seed
 from .services.control import ControlService
 from .store import Store
@@ -49,7 +49,7 @@ def _problem_media_type(schema: dict[str, Any]) -> None:
 def create_app(settings: Settings, seed: Seed | None = None, store: Store | None = None) -> FastAPI:
     """Build the app on a store (``settings.db`` unless given), seeded idempotently."""
     store = store or Store(settings.db)
-    sandbox_clock = SandboxClock()
+    sandbox_clock = SandboxClock(frozen_at=settings.frozen_at)
     ControlService(store, sandbox_clock).seed(seed if seed is not None else DEFAULT_SEED)
     traffic = Traffic()
     app = SandboxAPI(
@@ -65,7 +65,7 @@ def create_app(settings: Settings, seed: Seed | None = None, store: Store | None
     app.state.traffic = traffic
     install_handlers(app)
     api_routers = [tasks.router, runs.router, lookups.router]
-    for router in [*api_routers, control.router]:
+    for router in [*api_routers, control.router, clock.router]:
         app.include_router(router)
     api_routes = [route for router in api_routers for route in router.routes]
     app.add_middleware(TrafficMiddleware, traffic=traffic, routes=api_routes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -29,6 +30,8 @@ class Settings:
     api_key: str | None = None
     run_duration: float = 3.0
     db: str = ":memory:"
+    frozen_at: datetime | None = None
+    """Start with the clock frozen at this instant instead of on real time."""
 
 
 def get_settings(request: Request) -> Settings:
