@@ -60,6 +60,8 @@ def test_persistence_across_restart(tmp_path: Path) -> None:
         assert second.ids() == ids
         api = second.control()
         assert api.get(f"/v2/tasks/{task['id']}").json()["name"] == "kept"
+        advanced = api.post("/_sandbox/clock", json={"advance": 1})  # past the run's 0.3 s
+        assert advanced.status_code == 200
         assert api.get(f"/v2/task-runs/{run['id']}").json()["status"] == "COMPLETED"
         assert len(api.get("/v2/spaces").json()["spaces"]) == 1
         assert len(api.get("/v2/evaluators").json()["evaluators"]) == 3
@@ -96,7 +98,7 @@ def test_sigkill_during_concurrent_writes_loses_no_acknowledged_write(tmp_path: 
         thread.start()
     deadline = time.monotonic() + 10
     while len(acknowledged) < 60 and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.05)  # waits for the writer threads' requests, not for the sandbox clock
     server.kill()
     stop.set()
     for thread in threads:
