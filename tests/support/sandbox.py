@@ -142,11 +142,11 @@ def start_sandbox(
         if process.poll() is None:
             process.kill()
         process.wait()
-        log = log_path.read_text(encoding="utf-8", errors="replace")
+        output = log_path.read_text(encoding="utf-8", errors="replace")
         if not keep_log:
             log_path.unlink(missing_ok=True)
         raise SandboxError(
-            f"sandbox did not start (exit {process.returncode}); first line {line!r}\n{log}"
+            f"sandbox did not start (exit {process.returncode}); first line {line!r}\n{output}"
         )
     assert process.stdout is not None
     threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
