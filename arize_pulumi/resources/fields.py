@@ -122,7 +122,7 @@ class OptionalText(Form):
 
 
 class Number(Form):
-    """A number or a flag: ``1`` and ``1.0`` are the same, ``True`` is not ``1``."""
+    """A number: ``1`` and ``1.0`` (as a round trip through state may give) are the same."""
 
     def canonical(self, value: Any, resolved: Mapping[str, Any]) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -347,14 +347,19 @@ class Field:
     """How its values compare, travel and are checked."""
     change: Change
     """What a change to it does."""
-    wire: str | None = None
-    """Its name on the API (a Task's state key for the live value, a trigger body key)."""
     drift: Drift = Drift.NOT_READ
     """How ``refresh`` reads a live value that differs back into the inputs."""
+    wire: str | None = ""
+    """Its name on the API (a Task's state key for the live value, a trigger body key):
+    ``""`` means the input's own name, ``None`` that the API has no such field."""
     unset_keeps_live: bool = False
     """Unset means "leave the server's value", so it never differs from the live one."""
     default: Any = None
     """The value an unset input behaves as (TaskRun's wait settings)."""
+
+    def __post_init__(self) -> None:
+        if self.wire == "":
+            object.__setattr__(self, "wire", self.name)
 
     def canonical(self, inputs: Mapping[str, Any], resolved: Mapping[str, Any]) -> Any:
         value = inputs.get(self.name)
@@ -386,45 +391,18 @@ class Field:
 
 
 TASK_FIELDS: tuple[Field, ...] = (
-    Field("type", Upper(), Change.REPLACE, wire="type", drift=Drift.LIVE),
-    Field("name", Exact(), Change.UPDATE, wire="name", drift=Drift.LIVE),
+    Field("type", Upper(), Change.REPLACE, Drift.LIVE),
+    Field("name", Exact(), Change.UPDATE, Drift.LIVE),
     Field("space", Reference("space", unresolved_matches=True), Change.REPLACE, wire="space_id"),
-    Field("project", Reference("project"), Change.REPLACE, wire="project_id", drift=Drift.LIVE_ID),
-    Field("dataset", Reference("dataset"), Change.REPLACE, wire="dataset_id", drift=Drift.LIVE_ID),
-    Field(
-        "experiment_ids",
-        ReferenceSet("experiment_ids"),
-        Change.REPLACE,
-        wire="experiment_ids",
-        drift=Drift.LIVE_ID,
-    ),
-    Field("evaluators", Evaluators(), Change.UPDATE, wire="evaluators", drift=Drift.LIVE),
-    Field(
-        "sampling_rate",
-        Number(),
-        Change.UPDATE,
-        wire="sampling_rate",
-        drift=Drift.LIVE,
-        unset_keeps_live=True,
-    ),
-    Field(
-        "is_continuous",
-        Number(),
-        Change.UPDATE,
-        wire="is_continuous",
-        drift=Drift.LIVE,
-        unset_keeps_live=True,
-    ),
-    Field("query_filter", OptionalText(), Change.UPDATE, wire="query_filter", drift=Drift.LIVE),
-    Field(
-        "run_configuration",
-        RunConfiguration(),
-        Change.UPDATE,
-        wire="run_configuration",
-        drift=Drift.LIVE,
-        unset_keeps_live=True,
-    ),
-    Field("adopt", Flag(), Change.NONE),
+    Field("project", Reference("project"), Change.REPLACE, Drift.LIVE_ID, wire="project_id"),
+    Field("dataset", Reference("dataset"), Change.REPLACE, Drift.LIVE_ID, wire="dataset_id"),
+    Field("experiment_ids", ReferenceSet("experiment_ids"), Change.REPLACE, Drift.LIVE_ID),
+    Field("evaluators", Evaluators(), Change.UPDATE, Drift.LIVE),
+    Field("sampling_rate", Number(), Change.UPDATE, Drift.LIVE, unset_keeps_live=True),
+    Field("is_continuous", Exact(), Change.UPDATE, Drift.LIVE, unset_keeps_live=True),
+    Field("query_filter", OptionalText(), Change.UPDATE, Drift.LIVE),
+    Field("run_configuration", RunConfiguration(), Change.UPDATE, Drift.LIVE),
+    Field("adopt", Flag(), Change.NONE, wire=None),
 )
 """The inputs of ``Task``. A ``wire`` name is also the state key of the live value."""
 
@@ -441,26 +419,28 @@ TASK_OUTPUTS: tuple[str, ...] = (
 RUN_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED")
 
 TASK_RUN_FIELDS: tuple[Field, ...] = (
-    Field("task", Reference("task"), Change.NEW_RUN),
-    Field("space", Exact(), Change.NONE),
-    Field("data_start_time", Instant(), Change.NEW_RUN, wire="data_start_time"),
-    Field("data_end_time", Instant(), Change.NEW_RUN, wire="data_end_time"),
-    Field("max_spans", Whole(), Change.NEW_RUN, wire="max_spans"),
-    Field("override_evaluations", Exact(), Change.NEW_RUN, wire="override_evaluations"),
-    Field("experiment_ids", TextSet(), Change.NEW_RUN, wire="experiment_ids"),
-    Field("experiment_name", Exact(), Change.NEW_RUN, wire="experiment_name"),
-    Field("dataset_version_id", Exact(), Change.NEW_RUN, wire="dataset_version_id"),
-    Field("example_ids", TextSet(), Change.NEW_RUN, wire="example_ids"),
-    Field("max_examples", Whole(), Change.NEW_RUN, wire="max_examples"),
-    Field("tracing_metadata", TextMap(), Change.NEW_RUN, wire="tracing_metadata"),
-    Field("evaluation_task_ids", TextSet(), Change.NEW_RUN, wire="evaluation_task_ids"),
-    Field("triggers", Exact(), Change.NEW_RUN),
-    Field("wait", Flag(), Change.NO_OP, default=True),
-    Field("poll_interval", Seconds(), Change.NO_OP, default=5.0),
-    Field("timeout", Seconds(), Change.NO_OP, default=600.0),
-    Field("succeed_on", Statuses(*RUN_STATUSES), Change.NO_OP, default=["COMPLETED"]),
-    Field("on_timeout", Choice("cancel", "fail", "keep"), Change.NO_OP, default="cancel"),
-    Field("on_delete", Choice("detach", "cancel"), Change.NO_OP, default="detach"),
+    Field("task", Reference("task"), Change.NEW_RUN, wire=None),
+    Field("space", Exact(), Change.NONE, wire=None),
+    Field("data_start_time", Instant(), Change.NEW_RUN),
+    Field("data_end_time", Instant(), Change.NEW_RUN),
+    Field("max_spans", Whole(), Change.NEW_RUN),
+    Field("override_evaluations", Exact(), Change.NEW_RUN),
+    Field("experiment_ids", TextSet(), Change.NEW_RUN),
+    Field("experiment_name", Exact(), Change.NEW_RUN),
+    Field("dataset_version_id", Exact(), Change.NEW_RUN),
+    Field("example_ids", TextSet(), Change.NEW_RUN),
+    Field("max_examples", Whole(), Change.NEW_RUN),
+    Field("tracing_metadata", TextMap(), Change.NEW_RUN),
+    Field("evaluation_task_ids", TextSet(), Change.NEW_RUN),
+    Field("triggers", Exact(), Change.NEW_RUN, wire=None),
+    Field("wait", Flag(), Change.NO_OP, wire=None, default=True),
+    Field("poll_interval", Seconds(), Change.NO_OP, wire=None, default=5.0),
+    Field("timeout", Seconds(), Change.NO_OP, wire=None, default=600.0),
+    Field("succeed_on", Statuses(*RUN_STATUSES), Change.NO_OP, wire=None, default=["COMPLETED"]),
+    Field(
+        "on_timeout", Choice("cancel", "fail", "keep"), Change.NO_OP, wire=None, default="cancel"
+    ),
+    Field("on_delete", Choice("detach", "cancel"), Change.NO_OP, wire=None, default="detach"),
 )
 """The inputs of ``TaskRun``. A ``wire`` name is the trigger body's key."""
 
