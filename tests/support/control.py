@@ -4,7 +4,7 @@ this process: seed data, request counts, faults, scripted outcomes and the clock
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,7 +18,7 @@ class SandboxError(RuntimeError):
 
 def rfc3339(moment: datetime) -> str:
     """The wire form of a timestamp: UTC, milliseconds, ``Z``."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Clock:
