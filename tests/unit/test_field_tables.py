@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from starlette.testclient import TestClient
 
 from arize_pulumi.resources import (
     ProviderSettings,
@@ -35,9 +33,6 @@ from arize_pulumi.resources.fields import (
     Field,
     Form,
 )
-from arize_pulumi.sandbox.app import create_app
-from arize_pulumi.sandbox.deps import Settings
-from arize_pulumi.sandbox.seed import DEFAULT_SEED, Seed
 from arize_pulumi.tasks import RetryPolicy, TasksClient
 from arize_pulumi.tasks.models import (
     EVALUATION_TRIGGER_FIELDS,
@@ -46,9 +41,10 @@ from arize_pulumi.tasks.models import (
     RUN_EXPERIMENT_UPDATE_FIELDS,
 )
 from arize_pulumi.tasks.validation import TASK_ARGUMENTS
+from tests.support.inprocess import API_KEY, BASE_URL, InProcessSandbox
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-KEY = "table-key"
+P = TypeVar("P", TaskProvider, TaskRunProvider)
 EXTRA_SEED = {
     "spaces": [
         {
@@ -70,45 +66,34 @@ EXTRA_SEED = {
 
 @dataclasses.dataclass
 class Arize:
-    """The sandbox app in this process, a client on it and the seeded IDs by name."""
+    """A client on the sandbox app (in this process) and the seeded IDs by name."""
 
     client: TasksClient
     ids: dict[str, str]
 
-    def wire(self, provider: Any) -> Any:
+    def wire(self, provider: P) -> P:
         provider._client_factory = lambda _settings: self.client
         provider._settings = ProviderSettings(
-            api_key=KEY, base_url="http://sandbox", space="demo-space"
+            api_key=API_KEY, base_url=BASE_URL, space="demo-space"
         )
         return provider
 
 
 @pytest.fixture
-def arize() -> Iterator[Arize]:
-    seed = Seed.model_validate(
-        {"spaces": [*DEFAULT_SEED.model_dump()["spaces"], *EXTRA_SEED["spaces"]]}
-    )
-    app = create_app(Settings(api_key=KEY, run_duration=0.01), seed=seed)
-    with TestClient(app, base_url="http://sandbox") as http:
-        world = http.get("/_sandbox/seed", headers={"Authorization": f"Bearer {KEY}"}).json()
-        ids: dict[str, str] = {}
-        for space in world["spaces"]:
-            prefix = "" if space["name"] == "demo-space" else f"{space['name']}/"
-            ids[prefix + space["name"]] = space["id"]
-            for kind in ("projects", "evaluators", "ai_integrations"):
-                ids.update({prefix + e["name"]: e["id"] for e in space[kind]})
-            for dataset in space["datasets"]:
-                ids[prefix + dataset["name"]] = dataset["id"]
-                ids.update({prefix + e["name"]: e["id"] for e in dataset["experiments"]})
-        client = TasksClient(
-            KEY,
-            "http://sandbox",
-            space="demo-space",
-            transport=http._transport,
-            retry=RetryPolicy(max_attempts=1),
-            warn_alpha=False,
-        )
-        yield Arize(client, ids)
+def world(arize: InProcessSandbox) -> Arize:
+    """The default seed plus what the samples need; IDs by name (``other-space/...`` for the
+    second space's)."""
+    arize.seed(EXTRA_SEED)
+    ids: dict[str, str] = {}
+    for space in arize.world()["spaces"]:
+        prefix = "" if space["name"] == "demo-space" else f"{space['name']}/"
+        ids[prefix + space["name"]] = space["id"]
+        for kind in ("projects", "evaluators", "ai_integrations"):
+            ids.update({prefix + e["name"]: e["id"] for e in space[kind]})
+        for dataset in space["datasets"]:
+            ids[prefix + dataset["name"]] = dataset["id"]
+            ids.update({prefix + e["name"]: e["id"] for e in dataset["experiments"]})
+    return Arize(arize.client(space="demo-space", retry=RetryPolicy(max_attempts=1)), ids)
 
 
 # --- the rows agree with the resource classes, the validators and the README --------------
@@ -122,7 +107,7 @@ def _names(fields: tuple[Field, ...]) -> set[str]:
     ("args", "args_dict", "fields"),
     [(TaskArgs, TaskArgsDict, TASK_FIELDS), (TaskRunArgs, TaskRunArgsDict, TASK_RUN_FIELDS)],
 )
-def test_every_argument_has_exactly_one_row(args: type, args_dict: type, fields: Any) -> None:
+def test_every_argument_has_exactly_one_row(args: type, args_dict: Any, fields: Any) -> None:
     names = [f.name for f in fields]
     assert len(names) == len(set(names))
     assert {f.name for f in dataclasses.fields(args)} == set(names)
@@ -265,14 +250,14 @@ def _with_ids(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
-def _declare(arize: Arize, values: dict[str, Any], name: str = "eval") -> dict[str, Any]:
+def _declare(world: Arize, values: dict[str, Any], name: str = "eval") -> dict[str, Any]:
     """Inputs as the Task constructor sends them (``name`` defaults to the resource name)."""
-    inputs = {"name": name, **_with_ids(values, arize.ids), "resource_name": name}
+    inputs = {"name": name, **_with_ids(values, world.ids), "resource_name": name}
     return {k: v for k, v in inputs.items() if v is not None}
 
 
-def _create(arize: Arize, provider: TaskProvider, values: dict[str, Any]) -> dict[str, Any]:
-    checked = provider.check({}, _declare(arize, values))
+def _create(world: Arize, provider: TaskProvider, values: dict[str, Any]) -> dict[str, Any]:
+    checked = provider.check({}, _declare(world, values))
     assert [f.reason for f in checked.failures] == []
     created = provider.create(dict(checked.inputs))
     state: dict[str, Any] = dict(created.outs or {})
@@ -280,8 +265,8 @@ def _create(arize: Arize, provider: TaskProvider, values: dict[str, Any]) -> dic
     return state
 
 
-def _diff(arize: Arize, provider: TaskProvider, state: dict[str, Any], values: dict[str, Any]):  # type: ignore[no-untyped-def]
-    checked = provider.check(state["declared"], _declare(arize, values))
+def _diff(world: Arize, provider: TaskProvider, state: dict[str, Any], values: dict[str, Any]):  # type: ignore[no-untyped-def]
+    checked = provider.check(state["declared"], _declare(world, values))
     assert [f.reason for f in checked.failures] == []
     return provider.diff(state["id"], state, dict(checked.inputs)), checked.inputs
 
@@ -293,11 +278,11 @@ def test_every_task_row_has_samples() -> None:
 
 
 @pytest.mark.parametrize("field", TASK_FIELDS, ids=lambda f: f.name)
-def test_a_change_of_each_task_field_previews_as_its_row_says(arize: Arize, field: Field) -> None:
-    provider = arize.wire(TaskProvider())
+def test_a_change_of_each_task_field_previews_as_its_row_says(world: Arize, field: Field) -> None:
+    provider = world.wire(TaskProvider())
     base, change = TASK_CHANGES[field.name]
-    state = _create(arize, provider, base)
-    result, _ = _diff(arize, provider, state, {**base, **change})
+    state = _create(world, provider, base)
+    result, _ = _diff(world, provider, state, {**base, **change})
     if field.change is Change.REPLACE:
         assert field.name in result.replaces
         assert result.changes is True
@@ -310,11 +295,11 @@ def test_a_change_of_each_task_field_previews_as_its_row_says(arize: Arize, fiel
 
 
 @pytest.mark.parametrize("field", TASK_FIELDS, ids=lambda f: f.name)
-def test_another_spelling_of_each_task_field_is_no_change(arize: Arize, field: Field) -> None:
-    provider = arize.wire(TaskProvider())
+def test_another_spelling_of_each_task_field_is_no_change(world: Arize, field: Field) -> None:
+    provider = world.wire(TaskProvider())
     base, same = TASK_SAME[field.name]
-    state = _create(arize, provider, base)
-    result, _ = _diff(arize, provider, state, {**base, **same})
+    state = _create(world, provider, base)
+    result, _ = _diff(world, provider, state, {**base, **same})
     assert (result.changes, result.replaces) == (False, [])
 
 
@@ -322,12 +307,12 @@ def test_another_spelling_of_each_task_field_is_no_change(arize: Arize, field: F
     "field", [f for f in TASK_FIELDS if f.unset_keeps_live], ids=lambda f: f.name
 )
 def test_unsetting_a_field_that_keeps_the_live_value_changes_nothing(
-    arize: Arize, field: Field
+    world: Arize, field: Field
 ) -> None:
-    provider = arize.wire(TaskProvider())
+    provider = world.wire(TaskProvider())
     base = TASK_CHANGES[field.name][0]
-    state = _create(arize, provider, {**base, field.name: UNSET_KEEPS_LIVE[field.name]})
-    result, _ = _diff(arize, provider, state, {**base, field.name: None})
+    state = _create(world, provider, {**base, field.name: UNSET_KEEPS_LIVE[field.name]})
+    result, _ = _diff(world, provider, state, {**base, field.name: None})
     assert (result.changes, result.replaces) == (False, [])
 
 
@@ -357,13 +342,13 @@ def test_every_self_checking_row_has_a_refused_sample() -> None:
 
 @pytest.mark.parametrize("field", SELF_CHECKING, ids=lambda f: f.name)
 def test_check_refuses_what_each_form_refuses_naming_the_field(
-    arize: Arize, run_tasks: dict[str, str], field: Field
+    world: Arize, run_tasks: dict[str, str], field: Field
 ) -> None:
     bad = {field.name: REFUSED[field.name]}
     if field in TASK_FIELDS:
-        result = arize.wire(TaskProvider()).check({}, _declare(arize, {**PROJECT_TASK, **bad}))
+        result = world.wire(TaskProvider()).check({}, _declare(world, {**PROJECT_TASK, **bad}))
     else:
-        result = arize.wire(TaskRunProvider()).check({}, _run_inputs(arize, {**EVAL_RUN, **bad}))
+        result = world.wire(TaskRunProvider()).check({}, _run_inputs(world, {**EVAL_RUN, **bad}))
     assert [f.property for f in result.failures] == [field.name]
     assert f": {field.name}" in result.failures[0].reason
 
@@ -433,24 +418,24 @@ def test_every_row_that_reads_drift_has_samples() -> None:
     "field", [f for f in DRIFTING if f.change is Change.UPDATE], ids=lambda f: f.name
 )
 def test_an_out_of_band_change_is_read_back_and_restored_by_the_next_update(
-    arize: Arize, field: Field
+    world: Arize, field: Field
 ) -> None:
-    provider = arize.wire(TaskProvider())
+    provider = world.wire(TaskProvider())
     base, by_hand, reported = OUT_OF_BAND[field.name]
-    state = _create(arize, provider, base)
-    arize.client.update(state["id"], **_with_ids(by_hand, arize.ids))
+    state = _create(world, provider, base)
+    world.client.update(state["id"], **_with_ids(by_hand, world.ids))
 
     refreshed = provider.read(state["id"], dict(state))
     assert refreshed.inputs is not None and refreshed.outs is not None
-    assert refreshed.inputs.get(field.name) == _with_ids(reported, arize.ids)
+    assert refreshed.inputs.get(field.name) == _with_ids(reported, world.ids)
     assert refreshed.outs["declared"] == refreshed.inputs
 
     after_refresh = {**refreshed.outs, "id": state["id"]}
-    result, news = _diff(arize, provider, after_refresh, base)
+    result, news = _diff(world, provider, after_refresh, base)
     assert (result.changes, result.replaces) == (True, [])
     provider.update(state["id"], refreshed.outs, dict(news))
-    live = arize.client.get(state["id"])
-    assert _live_value(live, field.name) == _with_ids(RESTORED[field.name], arize.ids)
+    live = world.client.get(state["id"])
+    assert _live_value(live, field.name) == _with_ids(RESTORED[field.name], world.ids)
 
 
 STATE_DRIFT: dict[str, tuple[dict[str, Any], Any, Any]] = {
@@ -467,12 +452,12 @@ and the live value ``refresh`` must report instead."""
     "field", [f for f in DRIFTING if f.change is not Change.UPDATE], ids=lambda f: f.name
 )
 def test_refresh_sides_with_the_live_task_on_fields_the_api_cannot_change(
-    arize: Arize, field: Field
+    world: Arize, field: Field
 ) -> None:
-    provider = arize.wire(TaskProvider())
+    provider = world.wire(TaskProvider())
     base, claimed, live = STATE_DRIFT[field.name]
-    state = _create(arize, provider, base)
-    claimed = _with_ids(claimed, arize.ids)
+    state = _create(world, provider, base)
+    claimed = _with_ids(claimed, world.ids)
     declared = {**state["declared"], field.name: claimed}
     resolved = dict(declared["resolved"])
     if isinstance(claimed, list):
@@ -483,7 +468,7 @@ def test_refresh_sides_with_the_live_task_on_fields_the_api_cannot_change(
 
     refreshed = provider.read(state["id"], {**state, "declared": declared})
     assert refreshed.inputs is not None
-    assert refreshed.inputs[field.name] == _with_ids(live, arize.ids)
+    assert refreshed.inputs[field.name] == _with_ids(live, world.ids)
 
 
 # --- TaskRun: every row's change previews as the row says -----------------------------------
@@ -576,45 +561,45 @@ TRIGGER_BODY: dict[str, tuple[Any, Any]] = {
 
 
 @pytest.fixture
-def run_tasks(arize: Arize) -> dict[str, str]:
-    """Tasks to run, added to ``arize.ids`` by name."""
+def run_tasks(world: Arize) -> dict[str, str]:
+    """Tasks to run, added to ``world.ids`` by name."""
     made = {
         "project-eval": _with_ids(
-            {"type": "TEMPLATE_EVALUATION", "project": "{chatbot-prod}"}, arize.ids
+            {"type": "TEMPLATE_EVALUATION", "project": "{chatbot-prod}"}, world.ids
         ),
         "project-eval-2": _with_ids(
-            {"type": "TEMPLATE_EVALUATION", "project": "{chatbot-prod}"}, arize.ids
+            {"type": "TEMPLATE_EVALUATION", "project": "{chatbot-prod}"}, world.ids
         ),
     }
     for name, task in made.items():
-        arize.ids[name] = arize.client.create_evaluation_task(
-            name=name, evaluators=[arize.ids["hallucination"]], **task
+        world.ids[name] = world.client.create_evaluation_task(
+            name=name, evaluators=[world.ids["hallucination"]], **task
         ).id
-    arize.ids["dataset-eval"] = arize.client.create_evaluation_task(
+    world.ids["dataset-eval"] = world.client.create_evaluation_task(
         name="dataset-eval",
         type="CODE_EVALUATION",
-        dataset=arize.ids["golden-qa"],
-        experiment_ids=[arize.ids["baseline"]],
-        evaluators=[arize.ids["json-valid"]],
+        dataset=world.ids["golden-qa"],
+        experiment_ids=[world.ids["baseline"]],
+        evaluators=[world.ids["json-valid"]],
     ).id
-    arize.ids["experiment"] = arize.client.create_run_experiment_task(
+    world.ids["experiment"] = world.client.create_run_experiment_task(
         name="experiment",
-        dataset=arize.ids["golden-qa"],
-        run_configuration=_with_ids(_run_configuration(), arize.ids),
+        dataset=world.ids["golden-qa"],
+        run_configuration=_with_ids(_run_configuration(), world.ids),
     ).id
-    return arize.ids
+    return world.ids
 
 
-def _run_inputs(arize: Arize, values: dict[str, Any]) -> dict[str, Any]:
-    inputs = {**_with_ids(values, arize.ids), "resource_name": "run"}
+def _run_inputs(world: Arize, values: dict[str, Any]) -> dict[str, Any]:
+    inputs = {**_with_ids(values, world.ids), "resource_name": "run"}
     return {k: v for k, v in inputs.items() if v is not None}
 
 
-def _run_diff(arize: Arize, base: dict[str, Any], change: dict[str, Any]):  # type: ignore[no-untyped-def]
-    provider = arize.wire(TaskRunProvider())
-    first = provider.check({}, _run_inputs(arize, base))
+def _run_diff(world: Arize, base: dict[str, Any], change: dict[str, Any]):  # type: ignore[no-untyped-def]
+    provider = world.wire(TaskRunProvider())
+    first = provider.check({}, _run_inputs(world, base))
     assert [f.reason for f in first.failures] == []
-    second = provider.check(dict(first.inputs), _run_inputs(arize, {**base, **change}))
+    second = provider.check(dict(first.inputs), _run_inputs(world, {**base, **change}))
     assert [f.reason for f in second.failures] == []
     return provider.diff("run-id", {"declared": dict(first.inputs)}, dict(second.inputs))
 
@@ -627,10 +612,10 @@ def test_every_task_run_row_has_samples() -> None:
 
 @pytest.mark.parametrize("field", TASK_RUN_FIELDS, ids=lambda f: f.name)
 def test_a_change_of_each_task_run_field_previews_as_its_row_says(
-    arize: Arize, run_tasks: dict[str, str], field: Field
+    world: Arize, run_tasks: dict[str, str], field: Field
 ) -> None:
     base, change = RUN_CHANGES[field.name]
-    result = _run_diff(arize, base, change)
+    result = _run_diff(world, base, change)
     if field.change is Change.NEW_RUN:
         assert field.name in result.replaces
     elif field.change is Change.NO_OP:
@@ -642,10 +627,10 @@ def test_a_change_of_each_task_run_field_previews_as_its_row_says(
 
 @pytest.mark.parametrize("field", TASK_RUN_FIELDS, ids=lambda f: f.name)
 def test_another_spelling_of_each_task_run_field_is_no_change(
-    arize: Arize, run_tasks: dict[str, str], field: Field
+    world: Arize, run_tasks: dict[str, str], field: Field
 ) -> None:
     base, same = RUN_SAME[field.name]
-    result = _run_diff(arize, base, same)
+    result = _run_diff(world, base, same)
     assert (result.changes, result.replaces) == (False, [])
 
 
