@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: all venv toolchain lint typecheck test test-unit test-integration test-e2e demo bench clean
 
@@ -47,7 +48,7 @@ demo: toolchain
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m scripts.demo
 
 bench: toolchain
-	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m bench.run_all
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m bench.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

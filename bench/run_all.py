@@ -56,21 +56,27 @@ class Bench:
         self.sandbox.reset_requests()
 
     def stack(self, program: Callable[[], None], env: dict[str, str] | None = None) -> LocalStack:
-        """A stack whose provider process can import `bench.floor` (the floors' providers are
-        pickled by reference, and that process starts in the stack's own folder)."""
+        """A stack whose provider process can import `bench.floor`: the floors' providers are
+        pickled by reference, and that process starts in the stack's own folder. An editable
+        install already puts the repository root on its path; a regular one does not."""
         self._stacks += 1
         stack = LocalStack(
             project="arize-bench",
             stack_name=f"b{self._stacks}",
             work_dir=self.work / f"stack-{self._stacks}",
             program=program,
-            env={"PYTHONPATH": str(REPO), **(env or {})},
+            env={"PYTHONPATH": _with_repo(os.environ.get("PYTHONPATH")), **(env or {})},
         )
         stack.set_config(
             {"arize:baseUrl": self.sandbox.base_url, "arize:space": "demo-space"},
             {"arize:apiKey": API_KEY},
         )
         return stack
+
+
+def _with_repo(python_path: str | None) -> str:
+    """``python_path`` with the repository root first, where `bench.floor` is found."""
+    return os.pathsep.join([str(REPO), *filter(None, [python_path])])
 
 
 def tasks_program(count: int, changed: int | None = None) -> Callable[[], None]:
