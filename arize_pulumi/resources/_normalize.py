@@ -114,9 +114,6 @@ def to_inputs(value: Any) -> Any:
             field_value = getattr(value, item.name)
             if field_value is not None:
                 out[item.name] = to_inputs(field_value)
-        extra = out.pop("extra", None)
-        if isinstance(extra, Mapping):
-            out = {**extra, **out}
         return out
     if isinstance(value, datetime):
         return format_time(value)

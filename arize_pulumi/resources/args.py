@@ -122,7 +122,8 @@ class ToolConfigArgs:
 
 @dataclass(kw_only=True)
 class InvocationParametersArgs:
-    """Model invocation settings; anything else the model takes goes in ``extra``."""
+    """Model invocation settings: the keys Arize's API defines (another key is refused at
+    preview)."""
 
     temperature: pulumi.Input[float] | None = None
     """Sampling temperature."""
@@ -165,9 +166,6 @@ class InvocationParametersArgs:
 
     verbosity: pulumi.Input[str] | None = None
     """Answer verbosity, for models that take one."""
-
-    extra: Mapping[str, pulumi.Input[Any]] | None = None
-    """Further parameters passed through unchanged."""
 
 
 @dataclass(kw_only=True)

@@ -121,7 +121,7 @@ class RunMethods(LookupMethods):
             when it covers the explicit data window we asked for; otherwise it could be an
             earlier run, and a second run is the lesser harm.
             """
-            if run.created_at < since:
+            if run.created_at is None or run.created_at < since:
                 return False
             if run.status in _ACTIVE:
                 return True

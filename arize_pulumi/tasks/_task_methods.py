@@ -248,7 +248,7 @@ class TaskMethods(LookupMethods):
                 task = self._task_named(name, scope, label, budget)
             except NameNotFoundError:
                 return None
-            if task.type != wanted or task.created_at < since:
+            if task.type != wanted or task.created_at is None or task.created_at < since:
                 return None
             logger.debug("found task %s made by an earlier attempt of this create", task.id)
             return task

@@ -35,7 +35,7 @@ from arize_pulumi.tasks.errors import (
     error_class_for,
     reason_phrase,
 )
-from arize_pulumi.tasks.models import LENIENT, Problem
+from arize_pulumi.tasks.models import READING, Problem
 from arize_pulumi.tasks.retry import RequestTries, RetryBudget, RetryPolicy, parse_retry_after
 
 logger = logging.getLogger("arize_pulumi.tasks")
@@ -267,10 +267,10 @@ class Transport:
             reached = True
 
     def parse(self, model: type[M], response: httpx.Response) -> M:
-        """Read a success body tolerantly (unknown keys ignored, enums in either casing)."""
+        """Read a success body tolerantly (see ``models.READING``)."""
         method, path = response.request.method, response.request.url.path
         try:
-            return model.model_validate(response.json(), context=LENIENT)
+            return model.model_validate(response.json(), context=READING)
         except ValueError as exc:
             reason = str(exc) if isinstance(exc, ValidationError) else "not JSON"
             raise UnexpectedResponseError(

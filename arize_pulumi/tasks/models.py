@@ -1,9 +1,12 @@
 """Pydantic models of the Arize v2 tasks wire contract, shared by the client and the sandbox.
 
-Responses are read tolerantly: unknown keys are ignored and, when validated with
-``context=LENIENT``, enum values of either casing are accepted. Requests are strict: unknown
-keys are refused and enums must be the uppercase wire values, unless the caller opts into
-``LENIENT`` to normalise a person's input before it is sent. The structural rules of a request
+Responses are read tolerantly, as the real API needs: unknown keys are ignored at every depth,
+``null`` stands for "not given" wherever a field is optional, and, when validated with
+``context=READING``, enum values of either casing are accepted and a value this package does
+not know yet (a new evaluator type, task type or run status) is kept as it is rather than
+failing the whole answer. Requests are strict and follow Arize's official request models:
+unknown keys are refused and enums must be the uppercase wire values, unless the caller opts
+into ``LENIENT`` to normalise a person's input before it is sent. The structural rules of a request
 (exactly one of project and dataset, a data window of at most 30 days, ...) live here as model
 validators so the client refuses what the sandbox refuses, with the same words.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -26,9 +29,14 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 LENIENT: dict[str, Any] = {"lenient_enums": True}
 """Validation context that accepts enum values in any casing (what older SDKs send)."""
+
+READING: dict[str, Any] = {"lenient_enums": True, "reading": True}
+"""Validation context of a server's answer: enums in any casing, unknown enum values kept,
+and request-shaped parts of it (a task's run configuration) read as tolerantly as the rest."""
 
 MAX_TRIGGER_WINDOW = timedelta(days=30)
 
@@ -86,6 +94,8 @@ class ResponseFormatType(StrEnum):
 class EvaluatorType(StrEnum):
     TEMPLATE = "TEMPLATE"
     CODE = "CODE"
+    HARNESS = "HARNESS"
+    REMOTE = "REMOTE"
 
 
 class AiIntegrationType(StrEnum):
@@ -93,15 +103,39 @@ class AiIntegrationType(StrEnum):
     AGENT = "AGENT"
 
 
+def _context(info: ValidationInfo, key: str) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get(key))
+
+
 def _enum_casing(value: Any, info: ValidationInfo) -> Any:
     """Upper-case an enum value when the caller asked for lenient reading."""
-    if (
-        isinstance(value, str)
-        and isinstance(info.context, dict)
-        and info.context.get("lenient_enums")
-    ):
+    if isinstance(value, str) and _context(info, "lenient_enums"):
         return value.upper()
     return value
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def unknown_member(enum: type[E], value: str) -> E:
+    """A stand-in member for a value the server sent that ``enum`` does not list: it compares
+    and serialises as that value, and no request model accepts it."""
+    member = str.__new__(enum, value)
+    member._name_ = value
+    member._value_ = value
+    return member
+
+
+def _wire_enum(enum: type[E]) -> BeforeValidator:
+    """Enum casing as :func:`_enum_casing`; in an answer, an unknown value is kept."""
+
+    def read(value: Any, info: ValidationInfo) -> Any:
+        value = _enum_casing(value, info)
+        if isinstance(value, str) and _context(info, "reading"):
+            return enum._value2member_map_.get(value) or unknown_member(enum, value)
+        return value
+
+    return BeforeValidator(read)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -126,12 +160,33 @@ NonEmptyStr = Annotated[str, Field(min_length=1)]
 Name = Annotated[str, Field(min_length=1, max_length=255)]
 
 
-TaskTypeField = Annotated[TaskType, BeforeValidator(_enum_casing)]
-RunStatusField = Annotated[RunStatus, BeforeValidator(_enum_casing)]
-RoleField = Annotated[MessageRole, BeforeValidator(_enum_casing)]
-InputVariableFormatField = Annotated[InputVariableFormat, BeforeValidator(_enum_casing)]
-ResponseFormatTypeField = Annotated[ResponseFormatType, BeforeValidator(_enum_casing)]
-EvaluatorTypeField = Annotated[EvaluatorType, BeforeValidator(_enum_casing)]
+TaskTypeField = Annotated[TaskType, _wire_enum(TaskType)]
+RunStatusField = Annotated[RunStatus, _wire_enum(RunStatus)]
+RoleField = Annotated[MessageRole, _wire_enum(MessageRole)]
+InputVariableFormatField = Annotated[InputVariableFormat, _wire_enum(InputVariableFormat)]
+ResponseFormatTypeField = Annotated[ResponseFormatType, _wire_enum(ResponseFormatType)]
+EvaluatorTypeField = Annotated[EvaluatorType, _wire_enum(EvaluatorType)]
+
+
+def _tolerated(model: type[BaseModel], data: Any) -> Any:
+    """``data`` without the keys ``model`` does not know and without ``null`` where a field
+    has a non-null default, so the default stands (what an answer of the real API needs)."""
+    if not isinstance(data, dict):
+        return data
+    fields: dict[str, FieldInfo] = {}
+    for name, info in model.model_fields.items():
+        fields[name] = info
+        if info.alias:
+            fields[info.alias] = info
+    kept = {}
+    for key, value in data.items():
+        if key not in fields:
+            continue
+        info = fields[key]
+        if value is None and (info.default is not None or info.default_factory is not None):
+            continue
+        kept[key] = value
+    return kept
 
 
 class WireModel(BaseModel):
@@ -145,13 +200,26 @@ class WireModel(BaseModel):
         extra="ignore", serialize_by_alias=True, populate_by_name=True, defer_build=True
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerate(cls, data: Any) -> Any:
+        return _tolerated(cls, data)
+
 
 class RequestModel(BaseModel):
-    """A request body: unknown keys are refused, so a typo is an error rather than a no-op."""
+    """A request body: unknown keys are refused, so a typo is an error rather than a no-op.
+
+    Read as part of an answer (``context=READING``), it is as tolerant as a response model.
+    """
 
     model_config = ConfigDict(
         extra="forbid", serialize_by_alias=True, populate_by_name=True, defer_build=True
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerate_in_answers(cls, data: Any, info: ValidationInfo) -> Any:
+        return _tolerated(cls, data) if _context(info, "reading") else data
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON body: only the fields that were set, so ``None`` is sent only on purpose."""
@@ -163,12 +231,17 @@ class RequestModel(BaseModel):
 
 class FunctionCall(RequestModel):
     name: NonEmptyStr
-    arguments: str = ""
+    arguments: str
+    """The arguments as a JSON string (``"{}"`` for none)."""
+
+
+class ToolCallType(StrEnum):
+    FUNCTION = "FUNCTION"
 
 
 class ToolCall(RequestModel):
-    id: NonEmptyStr
-    type: Annotated[Literal["FUNCTION"], BeforeValidator(_enum_casing)] = "FUNCTION"
+    id: str | None = None
+    type: Annotated[ToolCallType, _wire_enum(ToolCallType)]
     function: FunctionCall
 
 
@@ -180,28 +253,26 @@ class Message(RequestModel):
 
 
 class JsonSchemaFormat(RequestModel):
-    name: NonEmptyStr
+    name: str | None = None
     description: str | None = None
     json_schema: dict[str, Any] | None = Field(default=None, alias="schema")
     strict: bool | None = None
 
 
 class ResponseFormat(RequestModel):
-    type: ResponseFormatTypeField
+    """Structured output; ``type`` defaults to ``TEXT`` on the server."""
+
+    type: ResponseFormatTypeField | None = None
     json_schema: JsonSchemaFormat | None = None
 
 
 class ToolConfig(RequestModel):
-    tools: list[dict[str, Any]] = Field(default_factory=list)
+    tools: list[dict[str, Any]] | None = None
     tool_choice: str | dict[str, Any] | None = None
 
 
 class InvocationParameters(RequestModel):
-    """Model invocation settings; keys beyond the documented ones pass through unchanged."""
-
-    model_config = ConfigDict(
-        extra="allow", serialize_by_alias=True, populate_by_name=True, defer_build=True
-    )
+    """Model invocation settings: the keys Arize's API defines, and no others."""
 
     temperature: float | None = None
     max_tokens: int | None = None
@@ -279,7 +350,7 @@ RunConfiguration = Annotated[
 
 class TaskEvaluator(WireModel):
     evaluator_id: str
-    evaluator_name: str = ""
+    evaluator_name: str | None = None
     query_filter: str | None = None
     column_mappings: dict[str, str] | None = None
     evaluator_version_id: str | None = None
@@ -292,15 +363,19 @@ class Task(WireModel):
     is_continuous: bool = False
     evaluators: list[TaskEvaluator] = Field(default_factory=list)
     experiment_ids: list[str] = Field(default_factory=list)
-    created_at: Timestamp
-    updated_at: Timestamp
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
     query_filter: str | None = None
     last_run_at: Timestamp | None = None
     created_by_user_id: str | None = None
     project_id: str | None = None
     dataset_id: str | None = None
     sampling_rate: float | None = None
-    run_configuration: RunConfiguration | None = None
+    run_configuration: Annotated[
+        RunConfiguration | dict[str, Any] | None, Field(union_mode="left_to_right")
+    ] = None
+    """The typed configuration, or the object as sent when it is of a kind not modelled here
+    (a new ``experiment_type``)."""
 
 
 class TaskRun(WireModel):
@@ -310,7 +385,7 @@ class TaskRun(WireModel):
     num_successes: int = 0
     num_errors: int = 0
     num_skipped: int = 0
-    created_at: Timestamp
+    created_at: Timestamp | None = None
     run_started_at: Timestamp | None = None
     run_finished_at: Timestamp | None = None
     data_start_time: Timestamp | None = None
@@ -352,14 +427,14 @@ class Space(WireModel):
 class Project(WireModel):
     id: str
     name: str
-    space_id: str
+    space_id: str | None = None
     created_at: Timestamp | None = None
 
 
 class Dataset(WireModel):
     id: str
     name: str
-    space_id: str
+    space_id: str | None = None
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
 
@@ -367,7 +442,7 @@ class Dataset(WireModel):
 class Evaluator(WireModel):
     id: str
     name: str
-    space_id: str
+    space_id: str | None = None
     type: EvaluatorTypeField | None = None
     description: str | None = None
     created_by_user_id: str | None = None

@@ -131,7 +131,13 @@ def test_create_evaluation_task_on_a_dataset(api: httpx.Client, ids: dict[str, A
                 {"role": "SYSTEM", "content": "Be brief."},
                 {
                     "role": "ASSISTANT",
-                    "tool_calls": [{"id": "c1", "type": "FUNCTION", "function": {"name": "f"}}],
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "FUNCTION",
+                            "function": {"name": "f", "arguments": "{}"},
+                        }
+                    ],
                 },
             ],
             "input_variable_format": "MUSTACHE",
@@ -139,7 +145,7 @@ def test_create_evaluation_task_on_a_dataset(api: httpx.Client, ids: dict[str, A
             "invocation_parameters": {
                 "temperature": 0.2,
                 "response_format": {"type": "JSON_OBJECT"},
-                "custom_knob": 3,
+                "top_k": 3,
             },
         },
         {
@@ -170,7 +176,45 @@ def test_create_run_experiment_task(
         if key != "invocation_parameters":
             assert stored[key] == value or (key == "messages" and len(stored[key]) == 2)
     if "invocation_parameters" in configuration:
-        assert stored["invocation_parameters"]["custom_knob"] == 3
+        assert stored["invocation_parameters"]["top_k"] == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"invocation_parameters": {"custom_knob": 3}}, "invocation_parameters.custom_knob"),
+        (
+            {"messages": [{"role": "ASSISTANT", "tool_calls": [{"function": {"name": "f"}}]}]},
+            "messages[0].tool_calls[0].type",
+        ),
+        (
+            {
+                "messages": [
+                    {
+                        "role": "ASSISTANT",
+                        "tool_calls": [{"type": "FUNCTION", "function": {"name": "f"}}],
+                    }
+                ]
+            },
+            "messages[0].tool_calls[0].function.arguments",
+        ),
+    ],
+    ids=["unknown-invocation-parameter", "tool-call-without-type", "function-without-arguments"],
+)
+def test_run_configuration_requests_are_as_strict_as_the_official_models(
+    api: httpx.Client, ids: dict[str, Any], change: dict[str, Any], field: str
+) -> None:
+    configuration = {
+        "experiment_type": "LLM_GENERATION",
+        "ai_integration_id": ids["ai_integration"],
+        "messages": [{"role": "USER", "content": "{question}"}],
+        "input_variable_format": "F_STRING",
+        **change,
+    }
+    response = api.post(
+        "/v2/tasks", json=run_experiment_task(ids, unique(), run_configuration=configuration)
+    )
+    assert_problem(response, 400, f"run_configuration.{field}")
 
 
 def test_get_unknown_task_is_404(api: httpx.Client, ids: dict[str, Any]) -> None:

@@ -275,17 +275,18 @@ def test_responses_in_lowercase_are_read(arize: InProcessSandbox) -> None:
     assert client.get_run(run_id).status is RunStatus.RUNNING
 
 
-def without_created_at(response: httpx.Response) -> httpx.Response:
+def without_id(response: httpx.Response) -> httpx.Response:
     body = response.json()
-    del body["created_at"]
+    del body["id"]
     return with_json(response, body)
 
 
-def test_a_malformed_success_body_is_reported(arize: InProcessSandbox) -> None:
+def test_a_malformed_success_body_is_reported_naming_the_field(arize: InProcessSandbox) -> None:
     task_id = arize.add_task("checks")
-    client = arize.client(transport=arize.edited(without_created_at))
-    with pytest.raises(UnexpectedResponseError, match=f"GET /v2/tasks/{task_id} answered 200"):
+    client = arize.client(transport=arize.edited(without_id))
+    with pytest.raises(UnexpectedResponseError, match=f"GET /v2/tasks/{task_id} answered 200") as e:
         client.get(task_id)
+    assert "\nid\n" in str(e.value) or "id: Field required" in str(e.value), str(e.value)
 
 
 def test_requests_carry_auth_and_user_agent(arize: InProcessSandbox) -> None:
