@@ -162,10 +162,32 @@ def canonical_evaluators(
             "query_filter": text_or_none(entry.get("query_filter")),
             "column_mappings": mapping_or_none(entry.get("column_mappings")),
             "evaluator_version_id": text_or_none(entry.get("evaluator_version_id")),
+            "query_mappings": canonical_query_mappings(entry.get("query_mappings")),
         }
         for entry in entries
     ]
     return sorted(out, key=stable)
+
+
+def canonical_query_mappings(value: Any) -> Any:
+    """Query mappings in any order, each with its query ids in any order; none is ``None``."""
+    if not isinstance(value, list) or not value:
+        return value or None
+    mappings = [
+        {**m, "query_ids": sorted(m.get("query_ids") or [])} if isinstance(m, Mapping) else m
+        for m in value
+    ]
+    return sorted(mappings, key=stable)
+
+
+def canonical_query_filters(value: Any) -> Any:
+    """Trace/session queries ordered by id, with ``""`` and no expression the same."""
+    if not isinstance(value, Mapping):
+        return value
+    filters = value.get("filters")
+    if isinstance(filters, list):
+        filters = sorted(filters, key=stable)
+    return {"filters": filters, "expression": text_or_none(value.get("expression"))}
 
 
 def canonical_run_configuration(value: Any) -> Any:

@@ -25,6 +25,12 @@ __all__ = [
     "RunConfigurationInput",
     "TaskEvaluatorArgs",
     "TaskEvaluatorArgsDict",
+    "TaskQueryFilterArgs",
+    "TaskQueryFilterArgsDict",
+    "TaskQueryFiltersArgs",
+    "TaskQueryFiltersArgsDict",
+    "TaskQueryMappingArgs",
+    "TaskQueryMappingArgsDict",
     "TemplateEvaluationConfigArgs",
     "TemplateEvaluationConfigArgsDict",
     "ToolCallArgs",
@@ -33,8 +39,70 @@ __all__ = [
 
 
 @dataclass(kw_only=True)
+class TaskQueryMappingArgs:
+    """Where one evaluator variable comes from, in a trace/session task."""
+
+    variable_name: pulumi.Input[str]
+    """The evaluator template variable it fills (at most 256 characters)."""
+
+    query_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Query ids (``A``-``E``, declared in the task's ``query_filters``) whose spans feed the
+    variable, at most five; empty means any declared query."""
+
+    attribute_path: pulumi.Input[str]
+    """The span attribute read, e.g. ``attributes.input.value`` (at most 1024 characters)."""
+
+
+class TaskQueryMappingArgsDict(TypedDict):
+    """:class:`TaskQueryMappingArgs` as a dict."""
+
+    variable_name: pulumi.Input[str]
+    query_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
+    attribute_path: pulumi.Input[str]
+
+
+@dataclass(kw_only=True)
+class TaskQueryFilterArgs:
+    """One named query of a trace/session task."""
+
+    id: pulumi.Input[str]
+    """``A`` to ``E``, unique in the task."""
+
+    filter: pulumi.Input[str]
+    """Which spans the query admits, e.g. ``span_kind = 'LLM'`` (at most 2000 characters)."""
+
+
+class TaskQueryFilterArgsDict(TypedDict):
+    """:class:`TaskQueryFilterArgs` as a dict."""
+
+    id: pulumi.Input[str]
+    filter: pulumi.Input[str]
+
+
+@dataclass(kw_only=True)
+class TaskQueryFiltersArgs:
+    """The queries of a trace/session evaluation task (instead of ``query_filter``)."""
+
+    filters: pulumi.Input[Sequence[pulumi.Input[TaskQueryFilterArgs | TaskQueryFilterArgsDict]]]
+    """One to five named queries."""
+
+    expression: pulumi.Input[str] | None = None
+    """How the queries combine, e.g. ``A AND B`` (at most 512 characters); required with
+    two or more."""
+
+
+class TaskQueryFiltersArgsDict(TypedDict):
+    """:class:`TaskQueryFiltersArgs` as a dict."""
+
+    filters: pulumi.Input[Sequence[pulumi.Input[TaskQueryFilterArgs | TaskQueryFilterArgsDict]]]
+    expression: NotRequired[pulumi.Input[str] | None]
+
+
+@dataclass(kw_only=True)
 class TaskEvaluatorArgs:
-    """One evaluator of an evaluation task."""
+    """One evaluator of an evaluation task: span shape (``query_filter``,
+    ``column_mappings``) or, on a task with ``query_filters``, trace/session shape
+    (``query_mappings``)."""
 
     evaluator: pulumi.Input[str]
     """The evaluator's name (looked up in the task's space) or its ID."""
@@ -48,6 +116,11 @@ class TaskEvaluatorArgs:
     evaluator_version_id: pulumi.Input[str] | None = None
     """Pin a version of this evaluator (it must be one of its versions); unset runs the latest."""
 
+    query_mappings: (
+        pulumi.Input[Sequence[pulumi.Input[TaskQueryMappingArgs | TaskQueryMappingArgsDict]]] | None
+    ) = None
+    """Trace/session tasks: where each template variable comes from (1 to 50 mappings)."""
+
 
 class TaskEvaluatorArgsDict(TypedDict):
     """One evaluator of an evaluation task, as a dict (see :class:`TaskEvaluatorArgs`)."""
@@ -56,6 +129,9 @@ class TaskEvaluatorArgsDict(TypedDict):
     query_filter: NotRequired[pulumi.Input[str] | None]
     column_mappings: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     evaluator_version_id: NotRequired[pulumi.Input[str] | None]
+    query_mappings: NotRequired[
+        pulumi.Input[Sequence[pulumi.Input[TaskQueryMappingArgs | TaskQueryMappingArgsDict]]] | None
+    ]
 
 
 @dataclass(kw_only=True)

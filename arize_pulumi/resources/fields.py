@@ -17,6 +17,7 @@ from typing import Any
 
 from arize_pulumi.resources._normalize import (
     canonical_evaluators,
+    canonical_query_filters,
     canonical_run_configuration,
     has_unknown,
     is_unknown,
@@ -282,7 +283,7 @@ class ReferenceSet(Form):
         resolved[self.key] = {i: i for i in live or []}
 
 
-_EVALUATOR_FIELDS = ("query_filter", "column_mappings", "evaluator_version_id")
+_EVALUATOR_FIELDS = ("query_filter", "column_mappings", "evaluator_version_id", "query_mappings")
 
 
 class Evaluators(Form):
@@ -325,6 +326,16 @@ class Evaluators(Form):
             )
         declared[field.name] = entries
         resolved["evaluator_ids"] = ids
+
+
+class QueryFilters(Form):
+    """A trace/session task's named queries: compared by id, in any order."""
+
+    def canonical(self, value: Any, resolved: Mapping[str, Any]) -> Any:
+        return canonical_query_filters(value)
+
+    def output(self, value: Any) -> Any:
+        return None if value is None else canonical_query_filters(value)
 
 
 class RunConfiguration(Form):
@@ -401,6 +412,7 @@ TASK_FIELDS: tuple[Field, ...] = (
     Field("sampling_rate", Number(), Change.UPDATE, Drift.LIVE, unset_keeps_live=True),
     Field("is_continuous", Exact(), Change.UPDATE, Drift.LIVE, unset_keeps_live=True),
     Field("query_filter", OptionalText(), Change.UPDATE, Drift.LIVE),
+    Field("query_filters", QueryFilters(), Change.UPDATE, Drift.LIVE),
     Field("run_configuration", RunConfiguration(), Change.UPDATE, Drift.LIVE),
     Field("adopt", Flag(), Change.NONE, wire=None),
 )
@@ -430,6 +442,7 @@ TASK_RUN_FIELDS: tuple[Field, ...] = (
     Field("dataset_version_id", Exact(), Change.NEW_RUN),
     Field("example_ids", TextSet(), Change.NEW_RUN),
     Field("max_examples", Whole(), Change.NEW_RUN),
+    Field("query_filter", Exact(), Change.NEW_RUN),
     Field("tracing_metadata", TextMap(), Change.NEW_RUN),
     Field("evaluation_task_ids", TextSet(), Change.NEW_RUN),
     Field("triggers", Exact(), Change.NEW_RUN, wire=None),

@@ -16,6 +16,8 @@ from arize_pulumi.resources.args import (
     RunConfigurationInput,
     TaskEvaluatorArgs,
     TaskEvaluatorArgsDict,
+    TaskQueryFiltersArgs,
+    TaskQueryFiltersArgsDict,
 )
 from arize_pulumi.resources.task_provider import TaskProvider
 
@@ -66,7 +68,11 @@ class TaskArgs:
 
     query_filter: pulumi.Input[str] | None = None
     """Only spans matching this filter are evaluated, e.g.
-    ``metadata.environment = 'production'``; unset means no filter."""
+    ``metadata.environment = 'production'``; unset means no filter. Span tasks only."""
+
+    query_filters: pulumi.Input[TaskQueryFiltersArgs | TaskQueryFiltersArgsDict] | None = None
+    """Trace/session tasks: named queries (``A``-``E``) and how they combine, instead of
+    ``query_filter``; the evaluators then take ``query_mappings``. Unset means a span task."""
 
     run_configuration: pulumi.Input[RunConfigurationInput] | None = None
     """What a run-experiment task runs: :class:`LlmGenerationConfigArgs`,
@@ -93,6 +99,7 @@ class TaskArgsDict(TypedDict):
     sampling_rate: NotRequired[pulumi.Input[float] | None]
     is_continuous: NotRequired[pulumi.Input[bool] | None]
     query_filter: NotRequired[pulumi.Input[str] | None]
+    query_filters: NotRequired[pulumi.Input[TaskQueryFiltersArgs | TaskQueryFiltersArgsDict] | None]
     run_configuration: NotRequired[pulumi.Input[RunConfigurationInput] | None]
     adopt: NotRequired[pulumi.Input[bool] | None]
 
@@ -222,7 +229,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def evaluators(self) -> pulumi.Output[list[dict[str, Any]]]:
         """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
-        ``query_filter``, ``column_mappings``, ``evaluator_version_id``."""
+        ``query_filter``, ``column_mappings``, ``evaluator_version_id``, ``query_mappings``."""
         return pulumi.get(self, "evaluators")  # type: ignore[no-any-return]
 
     @property
@@ -248,6 +255,12 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     def query_filter(self) -> pulumi.Output[str | None]:
         """The task's span filter."""
         return pulumi.get(self, "query_filter")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter
+    def query_filters(self) -> pulumi.Output[dict[str, Any] | None]:
+        """A trace/session task's queries: ``{filters: [{id, filter}], expression}``."""
+        return pulumi.get(self, "query_filters")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter

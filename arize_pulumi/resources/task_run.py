@@ -45,7 +45,8 @@ class TaskRunArgs:
     """Dataset evaluation tasks: the experiments (names or IDs) to evaluate."""
 
     experiment_name: pulumi.Input[str] | None = None
-    """Run-experiment tasks (required): the new experiment's name, unique in the dataset."""
+    """Run-experiment tasks (required): the new experiment's name, unique in the dataset,
+    1-255 characters without ``"`` or ``\\``."""
 
     dataset_version_id: pulumi.Input[str] | None = None
     """Run-experiment tasks: the dataset version to run on (default: the latest)."""
@@ -55,6 +56,10 @@ class TaskRunArgs:
 
     max_examples: pulumi.Input[int] | None = None
     """Run-experiment tasks: at most this many examples (not with ``example_ids``)."""
+
+    query_filter: pulumi.Input[str] | None = None
+    """Run-experiment tasks: run only on the dataset examples matching this filter (with
+    ``example_ids``: those of them that match)."""
 
     tracing_metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     """Run-experiment tasks: metadata on the run's traces; giving it turns tracing on."""
@@ -104,6 +109,7 @@ class TaskRunArgsDict(TypedDict):
     dataset_version_id: NotRequired[pulumi.Input[str] | None]
     example_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
     max_examples: NotRequired[pulumi.Input[int] | None]
+    query_filter: NotRequired[pulumi.Input[str] | None]
     tracing_metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     evaluation_task_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
     triggers: NotRequired[pulumi.Input[Any] | None]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from arize_pulumi.tasks.models import (
-    NonEmptyStr,
+    ExperimentName,
     TaskType,
     TriggerEvaluationRunRequest,
     TriggerRunExperimentRequest,
@@ -55,7 +55,7 @@ class RunTrigger(TriggerEvaluationRunRequest, TriggerRunExperimentRequest):
     model_config = ConfigDict(defer_build=False)  # as TaskUpdate's
 
     # Optional here, as evaluation runs have none; the run-experiment model requires it.
-    experiment_name: NonEmptyStr | None = None  # type: ignore[assignment]
+    experiment_name: ExperimentName | None = None  # type: ignore[assignment]
 
 
 def update_for(

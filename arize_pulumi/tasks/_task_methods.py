@@ -32,6 +32,7 @@ from arize_pulumi.tasks.models import (
     RunConfiguration,
     Task,
     TaskList,
+    TaskQueryFilters,
     TaskType,
     UpdateEvaluationTaskRequest,
     UpdateRunExperimentTaskRequest,
@@ -158,35 +159,26 @@ class TaskMethods(LookupMethods):
         sampling_rate: float | None = None,
         is_continuous: bool | None = None,
         query_filter: str | None = None,
+        query_filters: TaskQueryFilters | Mapping[str, Any] | None = None,
     ) -> Task:
         """Create a template or code evaluation task on a project or on a dataset.
 
         Evaluators are names or IDs (or :class:`EvaluatorSpec` / mappings with
-        ``evaluator``, ``query_filter``, ``column_mappings``, ``evaluator_version_id``);
+        ``evaluator``, ``query_filter``, ``column_mappings``, ``evaluator_version_id``, or
+        ``query_mappings`` for a trace/session task with ``query_filters``);
         ``experiment_ids`` may be experiment names of the dataset.
         """
-        raise_first(
-            validate_evaluation_task(
-                type=type,
-                name=name,
-                evaluators=evaluators,
-                project=project,
-                dataset=dataset,
-                experiment_ids=experiment_ids,
-                sampling_rate=sampling_rate,
-                is_continuous=is_continuous,
-                query_filter=query_filter,
-            )
-        )
-        fields = {
+        fields: dict[str, Any] = {
             "project": project,
             "dataset": dataset,
             "experiment_ids": experiment_ids,
             "sampling_rate": sampling_rate,
             "is_continuous": is_continuous,
             "query_filter": query_filter,
+            "query_filters": query_filters,
             "evaluators": evaluators,
         }
+        raise_first(validate_evaluation_task(type=type, name=name, **fields))
         body, _ = evaluation_task_body(fields)
         inputs = body["evaluators"]
         self._needs_space(space, project, dataset, *(e["evaluator_id"] for e in inputs))
@@ -273,10 +265,12 @@ class TaskMethods(LookupMethods):
         sampling_rate: float | UnsetType = UNSET,
         is_continuous: bool | UnsetType = UNSET,
         query_filter: str | UnsetType | None = UNSET,
+        query_filters: TaskQueryFilters | Mapping[str, Any] | UnsetType | None = UNSET,
         evaluators: Sequence[EvaluatorSpec | Mapping[str, Any] | str] | UnsetType = UNSET,
         run_configuration: RunConfiguration | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Task:
-        """Change the given fields of a task (``query_filter=None`` clears the filter).
+        """Change the given fields of a task (``query_filter=None`` clears the filter,
+        ``query_filters=None`` the trace/session queries).
 
         The task is fetched first to learn its type, and fields of the other type are
         refused, unless ``task_type`` is given (which saves that request). ``evaluators``
@@ -289,6 +283,7 @@ class TaskMethods(LookupMethods):
                 "sampling_rate": sampling_rate,
                 "is_continuous": is_continuous,
                 "query_filter": query_filter,
+                "query_filters": query_filters,
                 "evaluators": evaluators,
                 "run_configuration": run_configuration,
             }.items()

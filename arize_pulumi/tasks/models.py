@@ -13,6 +13,7 @@ validators so the client refuses what the sandbox refuses, with the same words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self, TypeVar
@@ -345,6 +346,51 @@ RunConfiguration = Annotated[
 ]
 
 
+# --- trace/session shape -------------------------------------------------------------------
+
+QueryId = Annotated[str, Field(pattern=r"^[A-E]$")]
+"""A named query of a trace/session task: one letter, ``A`` to ``E``."""
+
+
+class TaskQueryFilter(RequestModel):
+    """One named query: which spans of a trace or session it admits."""
+
+    id: QueryId
+    filter: Annotated[str, Field(max_length=2000)]
+
+
+class TaskQueryFilters(RequestModel):
+    """The task-level queries of a trace/session task, combined by ``expression``."""
+
+    filters: list[TaskQueryFilter] = Field(min_length=1, max_length=5)
+    expression: Annotated[str, Field(max_length=512)] | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        ids = [f.id for f in self.filters]
+        if len(set(ids)) != len(ids):
+            raise ValueError("filters: each id (A-E) may be declared once")
+        if len(ids) > 1 and not self.expression:
+            raise ValueError("expression: required with two or more filters (e.g. 'A AND B')")
+        return self
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(f.id for f in self.filters)
+
+
+class TaskQueryMapping(RequestModel):
+    """Where one evaluator variable comes from in a trace/session task."""
+
+    variable_name: Annotated[str, Field(min_length=1, max_length=256)]
+    query_ids: list[QueryId] = Field(max_length=5)
+    """Declared query ids feeding the variable; empty means any declared query."""
+    attribute_path: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+QueryMappings = Annotated[list[TaskQueryMapping], Field(min_length=1, max_length=50)]
+
+
 # --- tasks ----------------------------------------------------------------------------------
 
 
@@ -354,6 +400,7 @@ class TaskEvaluator(WireModel):
     query_filter: str | None = None
     column_mappings: dict[str, str] | None = None
     evaluator_version_id: str | None = None
+    query_mappings: list[TaskQueryMapping] | None = None
 
 
 class Task(WireModel):
@@ -366,6 +413,7 @@ class Task(WireModel):
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
     query_filter: str | None = None
+    query_filters: TaskQueryFilters | None = None
     last_run_at: Timestamp | None = None
     created_by_user_id: str | None = None
     project_id: str | None = None
@@ -503,10 +551,25 @@ class Problem(WireModel):
 
 
 class TaskEvaluatorInput(RequestModel):
+    """An evaluator of a span task (``query_filter``, ``column_mappings``) or of a
+    trace/session task (``query_mappings``): one shape or the other."""
+
     evaluator_id: NonEmptyStr
     query_filter: str | None = None
     column_mappings: dict[str, str] | None = None
     evaluator_version_id: str | None = None
+    query_mappings: QueryMappings | None = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Self:
+        if self.query_mappings is not None and (
+            self.query_filter is not None or self.column_mappings is not None
+        ):
+            raise ValueError(
+                "query_mappings: a trace/session evaluator takes no query_filter or "
+                "column_mappings (those are for span tasks)"
+            )
+        return self
 
 
 def _check_unique_evaluators(evaluators: list[TaskEvaluatorInput]) -> None:
@@ -515,6 +578,39 @@ def _check_unique_evaluators(evaluators: list[TaskEvaluatorInput]) -> None:
         if evaluator.evaluator_id in seen:
             raise ValueError(f"evaluators: evaluator {evaluator.evaluator_id} is listed twice")
         seen.add(evaluator.evaluator_id)
+
+
+def check_query_shape(
+    query_filter: str | None,
+    query_filters: TaskQueryFilters | None,
+    evaluators: Sequence[TaskEvaluatorInput | TaskEvaluator],
+) -> None:
+    """One task, one shape: span (``query_filter`` and span evaluators) or trace/session
+    (``query_filters`` and evaluators with ``query_mappings`` naming declared ids)."""
+    if query_filter is not None and query_filters is not None:
+        raise ValueError("query_filter, query_filters: give one or the other, not both")
+    traced = [i for i, e in enumerate(evaluators) if e.query_mappings is not None]
+    if query_filters is None:
+        if traced:
+            raise ValueError(
+                f"evaluators[{traced[0]}].query_mappings: trace/session evaluators need the "
+                "task's query_filters"
+            )
+        return
+    declared = query_filters.ids
+    for index, evaluator in enumerate(evaluators):
+        if evaluator.query_mappings is None:
+            raise ValueError(
+                f"evaluators[{index}].query_mappings: required on a trace/session task "
+                "(one with query_filters); span and trace evaluators cannot be mixed"
+            )
+        for number, mapping in enumerate(evaluator.query_mappings):
+            undeclared = sorted(set(mapping.query_ids) - declared)
+            if undeclared:
+                raise ValueError(
+                    f"evaluators[{index}].query_mappings[{number}].query_ids: "
+                    f"{', '.join(undeclared)} not declared in query_filters"
+                )
 
 
 class CreateEvaluationTaskRequest(RequestModel):
@@ -528,6 +624,7 @@ class CreateEvaluationTaskRequest(RequestModel):
     sampling_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     is_continuous: bool | None = None
     query_filter: str | None = None
+    query_filters: TaskQueryFilters | None = None
     evaluators: list[TaskEvaluatorInput] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -546,6 +643,7 @@ class CreateEvaluationTaskRequest(RequestModel):
         elif self.experiment_ids is not None:
             raise ValueError("experiment_ids: only allowed for tasks on a dataset")
         _check_unique_evaluators(self.evaluators)
+        check_query_shape(self.query_filter, self.query_filters, self.evaluators)
         return self
 
 
@@ -576,12 +674,14 @@ CreateTaskRequest = Annotated[
 
 
 class UpdateEvaluationTaskRequest(RequestModel):
-    """PATCH body of an evaluation task; ``query_filter=None`` clears the filter."""
+    """PATCH body of an evaluation task; ``query_filter=None`` clears the filter and
+    ``query_filters=None`` the whole trace/session shape."""
 
     name: Name | None = None
     sampling_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     is_continuous: bool | None = None
     query_filter: str | None = None
+    query_filters: TaskQueryFilters | None = None
     evaluators: list[TaskEvaluatorInput] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
@@ -593,6 +693,8 @@ class UpdateEvaluationTaskRequest(RequestModel):
                 raise ValueError(f"{field}: may not be null")
         if self.evaluators is not None:
             _check_unique_evaluators(self.evaluators)
+        if self.query_filter is not None and self.query_filters is not None:
+            raise ValueError("query_filter, query_filters: give one or the other, not both")
         return self
 
 
@@ -630,11 +732,20 @@ class TriggerEvaluationRunRequest(RequestModel):
         return self
 
 
+ExperimentName = Annotated[
+    str,
+    Field(min_length=1, max_length=255, pattern=r'^[^"\\]*$'),
+]
+"""An experiment's name: 1-255 characters, no ``"`` and no ``\\``."""
+
+
 class TriggerRunExperimentRequest(RequestModel):
-    experiment_name: NonEmptyStr
+    experiment_name: ExperimentName
     dataset_version_id: str | None = None
     example_ids: list[NonEmptyStr] | None = None
     max_examples: Annotated[int, Field(ge=1)] | None = None
+    query_filter: str | None = None
+    """Run only on the dataset examples matching this filter."""
     tracing_metadata: dict[str, str] | None = None
     evaluation_task_ids: list[NonEmptyStr] | None = None
 

@@ -67,6 +67,7 @@ EVALUATION_TASK_FIELDS = frozenset(
         "sampling_rate",
         "is_continuous",
         "query_filter",
+        "query_filters",
         "evaluators",
     }
 )
@@ -74,7 +75,13 @@ RUN_EXPERIMENT_TASK_FIELDS = frozenset({"dataset", "run_configuration"})
 TASK_ARGUMENTS = EVALUATION_TASK_FIELDS | RUN_EXPERIMENT_TASK_FIELDS | {"name"}
 """What :func:`validate_task` checks: ``name`` and the arguments of either task type."""
 
-_EVALUATOR_KEYS = ("evaluator", "query_filter", "column_mappings", "evaluator_version_id")
+_EVALUATOR_KEYS = (
+    "evaluator",
+    "query_filter",
+    "column_mappings",
+    "evaluator_version_id",
+    "query_mappings",
+)
 _UNION_TAGS = frozenset({"LLM_GENERATION", "TEMPLATE_EVALUATION", "AGENT_CALL"})
 _RENAMES = {"project_id": "project", "dataset_id": "dataset"}
 _EVALUATOR_ID = re.compile(r"^(evaluators\[\d+\])\.evaluator_id\b")
@@ -95,6 +102,8 @@ class EvaluatorSpec:
     query_filter: str | None = None
     column_mappings: Mapping[str, str] | None = None
     evaluator_version_id: str | None = None
+    query_mappings: Sequence[Mapping[str, Any]] | None = None
+    """Trace/session tasks: ``{variable_name, query_ids, attribute_path}`` per variable."""
 
 
 def parse_task_type(value: TaskType | str, field: str = "type") -> TaskType:
@@ -273,9 +282,10 @@ def evaluation_task_body(
     for name, wire in (("project", "project_id"), ("dataset", "dataset_id")):
         if fields.get(name) is not None:
             body[wire] = fields[name]
-    for name in ("sampling_rate", "is_continuous", "query_filter"):
-        if fields.get(name) is not None:
-            body[name] = fields[name]
+    for name in ("sampling_rate", "is_continuous", "query_filter", "query_filters"):
+        value = fields.get(name)
+        if value is not None:
+            body[name] = value.to_wire() if isinstance(value, RequestModel) else value
     experiment_ids = fields.get("experiment_ids")
     if experiment_ids is not None:
         if isinstance(experiment_ids, str) or not isinstance(experiment_ids, Sequence):
@@ -334,6 +344,7 @@ def validate_evaluation_task(
     sampling_rate: float | None = None,
     is_continuous: bool | None = None,
     query_filter: str | None = None,
+    query_filters: Any = None,
 ) -> list[InvalidArgumentError]:
     """Check the arguments of ``create_evaluation_task``."""
     try:
@@ -358,6 +369,7 @@ def validate_evaluation_task(
             "sampling_rate": sampling_rate,
             "is_continuous": is_continuous,
             "query_filter": query_filter,
+            "query_filters": query_filters,
             "evaluators": evaluators,
         },
     )

@@ -195,6 +195,24 @@ def _run_configuration(temperature: float = 0.2, role: str = "user") -> dict[str
     }
 
 
+TRACE_TASK: dict[str, Any] = {
+    "type": "template_evaluation",
+    "project": "chatbot-prod",
+    "query_filters": {
+        "filters": [{"id": "A", "filter": "span_kind = 'LLM'"}, {"id": "B", "filter": "x = 1"}],
+        "expression": "A AND B",
+    },
+    "evaluators": [
+        {
+            "evaluator": "hallucination",
+            "query_mappings": [
+                {"variable_name": "input", "query_ids": ["A"], "attribute_path": "attributes.input"}
+            ],
+        }
+    ],
+}
+ONE_QUERY = {"filters": [{"id": "A", "filter": "span_kind = 'TOOL'"}]}
+
 RUN_EXPERIMENT_TASK: dict[str, Any] = {
     "type": "run_experiment",
     "dataset": "golden-qa",
@@ -212,6 +230,10 @@ TASK_CHANGES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "sampling_rate": (PROJECT_TASK, {"sampling_rate": 0.25}),
     "is_continuous": (PROJECT_TASK, {"is_continuous": False}),
     "query_filter": (PROJECT_TASK, {"query_filter": "metadata.environment = 'staging'"}),
+    "query_filters": (
+        TRACE_TASK,
+        {"query_filters": {**TRACE_TASK["query_filters"], "expression": "A OR B"}},
+    ),
     "run_configuration": (RUN_EXPERIMENT_TASK, {"run_configuration": _run_configuration(0.9)}),
     "adopt": (PROJECT_TASK, {"adopt": True}),
 }
@@ -228,6 +250,15 @@ TASK_SAME: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "sampling_rate": ({**PROJECT_TASK, "sampling_rate": 1}, {"sampling_rate": 1.0}),
     "is_continuous": ({**PROJECT_TASK, "is_continuous": None}, {"is_continuous": None}),
     "query_filter": ({**PROJECT_TASK, "query_filter": None}, {"query_filter": ""}),
+    "query_filters": (
+        TRACE_TASK,
+        {
+            "query_filters": {
+                "filters": list(reversed(TRACE_TASK["query_filters"]["filters"])),
+                "expression": "A AND B",
+            }
+        },
+    ),
     "run_configuration": (
         RUN_EXPERIMENT_TASK,
         {"run_configuration": {**_run_configuration(), "experiment_type": "LLM_GENERATION"}},
@@ -369,6 +400,11 @@ OUT_OF_BAND: dict[str, tuple[dict[str, Any], dict[str, Any], Any]] = {
         {"query_filter": "metadata.tier = 'gold'"},
         "metadata.tier = 'gold'",
     ),
+    "query_filters": (
+        TRACE_TASK,
+        {"query_filters": ONE_QUERY},
+        {"filters": ONE_QUERY["filters"], "expression": None},
+    ),
     "run_configuration": (
         RUN_EXPERIMENT_TASK,
         {"run_configuration": _run_configuration(0.7, role="system")},
@@ -391,6 +427,8 @@ def _live_value(task: Any, name: str) -> Any:
         return sorted(e.evaluator_id for e in task.evaluators)
     if name == "run_configuration":
         return task.run_configuration.invocation_parameters.temperature
+    if name == "query_filters":
+        return task.query_filters.expression
     return getattr(task, name)
 
 
@@ -400,6 +438,7 @@ RESTORED: dict[str, Any] = {
     "sampling_rate": 0.5,
     "is_continuous": True,
     "query_filter": PROJECT_TASK["query_filter"],
+    "query_filters": "A AND B",
     "run_configuration": 0.2,
 }
 """What the next ``update`` brings each field back to (the declaration's value)."""
@@ -502,6 +541,7 @@ RUN_CHANGES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "dataset_version_id": (EXPERIMENT_RUN, {"dataset_version_id": "v2"}),
     "example_ids": (EXPERIMENT_RUN, {"example_ids": ["e1"]}),
     "max_examples": (EXPERIMENT_RUN, {"example_ids": None, "max_examples": 3}),
+    "query_filter": (EXPERIMENT_RUN, {"query_filter": "metadata.split = 'test'"}),
     "tracing_metadata": (EXPERIMENT_RUN, {"tracing_metadata": {"team": "ml"}}),
     "evaluation_task_ids": (EXPERIMENT_RUN, {"evaluation_task_ids": ["{project-eval}"]}),
     "triggers": (EVAL_RUN, {"triggers": ["release-2"]}),
@@ -529,6 +569,10 @@ RUN_SAME: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {**EXPERIMENT_RUN, "example_ids": None, "max_examples": 3},
         {"example_ids": None, "max_examples": 3.0},
     ),
+    "query_filter": (
+        {**EXPERIMENT_RUN, "query_filter": "metadata.split = 'test'"},
+        {"query_filter": "metadata.split = 'test'"},
+    ),
     "tracing_metadata": (EXPERIMENT_RUN, {"tracing_metadata": {"tier": "gold", "team": "qa"}}),
     "evaluation_task_ids": (
         EXPERIMENT_RUN,
@@ -554,6 +598,7 @@ TRIGGER_BODY: dict[str, tuple[Any, Any]] = {
     "dataset_version_id": ("v1", "v1"),
     "example_ids": (["e1"], ["e1"]),
     "max_examples": (3.0, 3),
+    "query_filter": ("metadata.split = 'test'", "metadata.split = 'test'"),
     "tracing_metadata": ({"build": 7}, {"build": "7"}),
     "evaluation_task_ids": (["t1"], ["t1"]),
 }

@@ -51,6 +51,7 @@ def check_evaluators(
             query_filter=given.query_filter,
             column_mappings=given.column_mappings,
             evaluator_version_id=version_id,
+            query_mappings=given.query_mappings,
         )
         result.append(stored.model_dump(mode="json"))
     if task_type is TaskType.CODE_EVALUATION and code_evaluators > 1:

@@ -9,10 +9,13 @@ from arize_pulumi.tasks.models import (
     CreateEvaluationTaskRequest,
     CreateRunExperimentTaskRequest,
     Task,
+    TaskEvaluator,
     TaskList,
+    TaskQueryFilters,
     TaskType,
     UpdateEvaluationTaskRequest,
     UpdateRunExperimentTaskRequest,
+    check_query_shape,
 )
 
 from ..bodies import TaskUpdate, update_for
@@ -40,6 +43,19 @@ def _check_name_free(tx: Tx, space_id: str, name: str, task_id: str | None) -> N
     for other in tx.find("task", space_ids=[space_id], name=name):
         if other.id != task_id:
             raise conflict(f"name: a task named {name!r} already exists in space {space_id}")
+
+
+def _check_shape(doc: dict[str, Any]) -> None:
+    """The task as updated still has one shape: span or trace/session (400 otherwise)."""
+    filters = doc.get("query_filters")
+    try:
+        check_query_shape(
+            doc.get("query_filter"),
+            None if filters is None else TaskQueryFilters.model_validate(filters),
+            [TaskEvaluator.model_validate(e) for e in doc["evaluators"]],
+        )
+    except ValueError as error:
+        raise bad_request(str(error)) from None
 
 
 class TaskService:
@@ -101,6 +117,7 @@ class TaskService:
                 "last_run_at": None,
                 "created_by_user_id": SANDBOX_USER_ID,
                 "query_filter": None,
+                "query_filters": None,
                 "is_continuous": False,
                 "evaluators": [],
                 "experiment_ids": [],
@@ -122,6 +139,8 @@ class TaskService:
                         tx, request.experiment_ids or [], target, now
                     )
                 doc["query_filter"] = request.query_filter
+                if request.query_filters is not None:
+                    doc["query_filters"] = request.query_filters.to_wire()
                 doc["evaluators"] = check_evaluators(
                     tx, request.evaluators, str(target.space_id), TaskType(request.type)
                 )
@@ -175,6 +194,10 @@ class TaskService:
             row.doc["is_continuous"] = update.is_continuous
         if "query_filter" in fields:
             row.doc["query_filter"] = update.query_filter
+        if "query_filters" in fields:
+            filters = update.query_filters
+            row.doc["query_filters"] = None if filters is None else filters.to_wire()
+        _check_shape(row.doc)
 
     def _update_run_experiment(
         self, tx: Tx, row: Row, update: UpdateRunExperimentTaskRequest
