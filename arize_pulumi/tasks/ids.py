@@ -1,7 +1,8 @@
 """Arize's opaque IDs: standard base64 of ``Kind:<n>:<suffix>`` (or ``Kind:<n>``).
 
-The SDKs treat a value as an ID exactly when it decodes this way, otherwise as a name, so the
-client and the sandbox share these two functions.
+Which text is an ID follows Arize's official SDK: any standard base64 that decodes to UTF-8
+text containing ``:``; anything else is a name. The sandbox issues IDs of the structured form
+and reads them back with :func:`decode_id`.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ def decode_id(value: str) -> tuple[str, int] | None:
 
 
 def is_id(value: str) -> bool:
-    """True when ``value`` decodes as an Arize ID rather than a name."""
-    return decode_id(value) is not None
+    """True when ``value`` is an Arize ID rather than a name (the official SDK's rule)."""
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return ":" in decoded
 
 
 def id_kind(value: str) -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from arize_pulumi.tasks.ids import is_id
 from arize_pulumi.tasks.models import (
     LENIENT,
     READING,
@@ -203,3 +204,26 @@ def test_requests_refuse_unknown_keys_and_nulls_where_a_value_is_needed() -> Non
         Message.model_validate({"role": "USER", "content": "hi", "name": "bob"})
     with pytest.raises(ValidationError, match="provider_parameters"):
         LlmGenerationConfig.model_validate({**RUN_CONFIGURATION, "provider_parameters": None})
+
+
+# --- IDs --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("T25saW5lVGFzazo0NTpxUndY", True),  # OnlineTask:45:qRwX
+        ("U3BhY2U6MTIzNDU=", True),  # Space:12345
+        ("bGFiZWw6dmFsdWU=", True),  # label:value: any text with a colon
+        ("w6k6w6k=", True),  # é:é, UTF-8
+        ("Y2hhdGJvdC1wcm9k", False),  # chatbot-prod: no colon
+        ("chatbot-prod", False),
+        ("golden-qa", False),
+        ("U3BhY2U6MTIzNDU", False),  # padding missing: not standard base64
+        ("", False),
+        ("ZGVtby1zcGFjZQ==", False),  # demo-space
+        ("/w==", False),  # not UTF-8
+    ],
+)
+def test_a_value_is_an_id_exactly_when_the_official_rule_says_so(text: str, expected: bool) -> None:
+    assert is_id(text) is expected
