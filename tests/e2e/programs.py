@@ -83,3 +83,35 @@ def run_experiment(ai_integration_id: str, temperature: float = 0.2) -> dict[str
             "invocation_parameters": {"temperature": temperature},
         },
     }
+
+
+TRACE_EVAL: dict[str, Any] = {
+    "type": "template_evaluation",
+    "project": "chatbot-prod",
+    "sampling_rate": 0.5,
+    "query_filters": {
+        "filters": [
+            {"id": "A", "filter": "attributes.openinference.span.kind = 'LLM'"},
+            {"id": "B", "filter": "attributes.openinference.span.kind = 'RETRIEVER'"},
+        ],
+        "expression": "A AND B",
+    },
+    "evaluators": [
+        {
+            "evaluator": "hallucination",
+            "query_mappings": [
+                {
+                    "variable_name": "input",
+                    "query_ids": ["A"],
+                    "attribute_path": "attributes.input.value",
+                },
+                {
+                    "variable_name": "reference",
+                    "query_ids": ["B"],
+                    "attribute_path": "attributes.retrieval.documents",
+                },
+            ],
+        }
+    ],
+}
+"""A trace-granularity evaluation task: two named queries, one evaluator mapping from each."""
