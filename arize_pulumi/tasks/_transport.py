@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import ssl
 import sys
 import threading
 import time
@@ -107,7 +108,11 @@ class Transport:
         policy: RetryPolicy,
         transport: httpx.BaseTransport | None,
         warn_alpha: bool,
+        verify: ssl.SSLContext | bool = True,
+        proxy: httpx.Proxy | None = None,
     ) -> None:
+        """``verify`` and ``proxy`` are those of ``httpx.Client``; a ``transport`` replaces
+        the network layer, so a proxy is not mounted over it (it would bypass it)."""
         self._key = Secret(api_key)
         self.policy = policy
         self._warn_alpha = warn_alpha
@@ -115,6 +120,8 @@ class Transport:
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            verify=verify,
+            proxy=proxy if transport is None else None,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
         )

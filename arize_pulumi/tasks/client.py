@@ -12,8 +12,8 @@ One client holds one connection pool and may be shared by threads.
 
 The methods are written by concern, as mixins over one shared state
 (:class:`~arize_pulumi.tasks._core.ClientCore`): name lookups in ``_lookups``, tasks in
-``_task_methods``, runs in ``_run_methods``; the host is chosen in ``_config``. This module
-builds that state and owns the client's lifecycle.
+``_task_methods``, runs in ``_run_methods``; the connection settings are read in ``_config``.
+This module builds that state and owns the client's lifecycle.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from typing import Any, Self
 
 import httpx
 
-from arize_pulumi.tasks._config import DEFAULT_BASE_URL, REGIONS, choose_base_url
+from arize_pulumi.tasks._config import (
+    DEFAULT_BASE_URL,
+    REGIONS,
+    Connection,
+    Given,
+    from_environment,
+    resolve_connection,
+)
 from arize_pulumi.tasks._core import UNSET, TaskPage, TaskRunPage, UnsetType
 from arize_pulumi.tasks._run_methods import RunMethods
 from arize_pulumi.tasks._task_methods import TaskMethods
@@ -38,6 +45,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "REGIONS",
     "UNSET",
+    "Connection",
     "EvaluatorSpec",
     "RetryPolicy",
     "TaskPage",
@@ -52,10 +60,23 @@ class TasksClient(TaskMethods, RunMethods):
 
     ``api_key`` falls back to ``ARIZE_API_KEY``; without either, construction raises
     :class:`MissingAPIKeyError` (an error at the first request would come later and further
-    from its cause). The host is ``base_url``, else the ``region``'s host, else
-    ``ARIZE_BASE_URL``, else ``ARIZE_REGION``'s host, else ``https://api.arize.com``.
-    ``space`` (else ``ARIZE_SPACE``) is the space names are looked up in when a call gives
-    none. ``max_retries`` overrides ``retry.max_attempts`` (``max_retries + 1`` attempts).
+    from its cause). ``space`` (else ``ARIZE_SPACE``) is the space names are looked up in when
+    a call gives none. ``max_retries`` overrides ``retry.max_attempts`` (``max_retries + 1``
+    attempts).
+
+    Where to connect follows Arize's official SDK, with the same names: ``api_scheme``,
+    ``api_host``, ``api_port`` (else ``ARIZE_API_SCHEME``, ``ARIZE_API_HOST``,
+    ``ARIZE_API_PORT``; default ``https://api.arize.com``), and one of the routes ``region``,
+    ``single_host``/``single_port``, ``base_domain`` or ``base_url`` (else ``ARIZE_REGION``,
+    ``ARIZE_SINGLE_HOST``/``ARIZE_SINGLE_PORT``, ``ARIZE_BASE_DOMAIN``, ``ARIZE_BASE_URL``);
+    two routes are an error naming both. ``proxy_url`` (else ``ARIZE_PROXY_URL``),
+    ``ssl_ca_cert`` (else ``ARIZE_SSL_CA_CERT``, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``) and
+    ``request_verify`` (else ``ARIZE_REQUEST_VERIFY``) set up the HTTP client. An argument
+    always beats its variable; an empty one (or 0 for a port) unsets it. See
+    :mod:`arize_pulumi.tasks._config` for the rules. ``connection`` is a
+    :class:`~arize_pulumi.tasks._config.Connection` resolved already, in place of all of
+    these. A ``transport`` replaces the network layer, so the proxy and TLS settings are then
+    checked but not used.
     """
 
     def __init__(
@@ -64,6 +85,16 @@ class TasksClient(TaskMethods, RunMethods):
         base_url: str | None = None,
         *,
         region: str | None = None,
+        api_host: str | None = None,
+        api_scheme: str | None = None,
+        api_port: int | str | None = None,
+        single_host: str | None = None,
+        single_port: int | str | None = None,
+        base_domain: str | None = None,
+        proxy_url: str | None = None,
+        ssl_ca_cert: str | os.PathLike[str] | None = None,
+        request_verify: bool | str | None = None,
+        connection: Connection | None = None,
         space: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
@@ -81,7 +112,29 @@ class TasksClient(TaskMethods, RunMethods):
             if max_retries < 0:
                 raise InvalidArgumentError("max_retries", "must not be negative")
             policy = dataclasses.replace(policy, max_attempts=max_retries + 1)
-        self._base_url = choose_base_url(base_url, region)
+        given = {
+            name: Given(value, name)
+            for name, value in (
+                ("base_url", base_url),
+                ("region", region),
+                ("api_scheme", api_scheme),
+                ("api_host", api_host),
+                ("api_port", api_port),
+                ("single_host", single_host),
+                ("single_port", single_port),
+                ("base_domain", base_domain),
+                ("proxy_url", proxy_url),
+                ("ssl_ca_cert", ssl_ca_cert),
+                ("request_verify", request_verify),
+            )
+            if value is not None
+        }
+        if connection is None:
+            connection = resolve_connection(from_environment(given, os.environ))
+        elif given:
+            named = ", ".join(f"{name}=" for name in given)
+            raise InvalidArgumentError("connection", f"give either connection= or {named}")
+        self._base_url = connection.base_url
         self.default_space = space or os.environ.get("ARIZE_SPACE") or None
         self._transport = Transport(
             api_key=key,
@@ -90,6 +143,8 @@ class TasksClient(TaskMethods, RunMethods):
             policy=policy,
             transport=transport,
             warn_alpha=warn_alpha,
+            verify=connection.verify,
+            proxy=connection.proxy,
         )
         self._resolver = Resolver(self._transport)
 

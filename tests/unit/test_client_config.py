@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import warnings
+from itertools import chain
 
 import httpx
 import pytest
@@ -27,12 +28,13 @@ from arize_pulumi.tasks import (
     UnprocessableEntityError,
     _transport,
 )
+from arize_pulumi.tasks._config import ENVIRONMENT
 from tests.support.inprocess import API_KEY, BASE_URL, InProcessSandbox, with_json
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ARIZE_API_KEY", "ARIZE_BASE_URL", "ARIZE_REGION", "ARIZE_SPACE"):
+    for name in ("ARIZE_API_KEY", "ARIZE_SPACE", *chain.from_iterable(ENVIRONMENT.values())):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -52,13 +54,18 @@ def test_environment_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
     assert client.default_space == "env-space"
     monkeypatch.setenv("ARIZE_REGION", "eu-west-1a")
     assert TasksClient().base_url == "https://api.eu-west-1a.arize.com"
-    monkeypatch.setenv("ARIZE_BASE_URL", "http://127.0.0.1:8080/")
-    assert TasksClient().base_url == "http://127.0.0.1:8080"
     assert TasksClient(region="ca-central-1a").base_url == "https://api.ca-central-1a.arize.com"
-    assert TasksClient(base_url="https://on-prem.example/arize").base_url == (
+    monkeypatch.setenv("ARIZE_BASE_URL", "http://127.0.0.1:8080/")
+    with pytest.raises(InvalidArgumentError, match=r"ARIZE_BASE_URL: .* conflicts with ARIZE_REG"):
+        TasksClient()
+    assert TasksClient(region="").base_url == "http://127.0.0.1:8080"
+    assert TasksClient(base_url="", region="ca-central-1a").base_url == (
+        "https://api.ca-central-1a.arize.com"
+    )
+    assert TasksClient(base_url="https://on-prem.example/arize", region="").base_url == (
         "https://on-prem.example/arize"
     )
-    assert TasksClient(space="mine").default_space == "mine"
+    assert TasksClient(space="mine", region="").default_space == "mine"
 
 
 def test_the_key_is_sent_as_a_bearer_header(
