@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pulumi.dynamic
 
 from arize_pulumi.resources._normalize import is_unknown, plain
-from arize_pulumi.resources.config import MISSING_KEY_MESSAGE, ProviderSettings
+from arize_pulumi.resources.config import CONNECTION_KEYS, MISSING_KEY_MESSAGE, ProviderSettings
 
 if TYPE_CHECKING:
     from arize_pulumi.resources.fields import Field
@@ -43,7 +43,12 @@ class MissingAPIKey(ResourceError):
 
 
 def build_client(settings: ProviderSettings) -> TasksClient:
-    """A client for ``settings``; the alpha notice is left to the client library's users."""
+    """A client for ``settings``; the alpha notice is left to the client library's users.
+
+    The connection is resolved from the settings alone (they hold the environment's values
+    already), so a bad or conflicting one is named as the user wrote it: config key or
+    environment variable."""
+    from arize_pulumi.tasks._config import resolve_connection
     from arize_pulumi.tasks.client import RetryPolicy, TasksClient
 
     retry = None
@@ -56,8 +61,7 @@ def build_client(settings: ProviderSettings) -> TasksClient:
         retry = RetryPolicy(**budget)
     return TasksClient(
         api_key=settings.api_key,
-        base_url=settings.base_url,
-        region=settings.region,
+        connection=resolve_connection(settings.connection_settings()),
         space=settings.space,
         timeout=settings.timeout,
         retry=retry,
@@ -83,8 +87,7 @@ def log(level: str, message: str) -> None:
 
 _SETTING_NAMES = {
     "api_key": "arize:apiKey",
-    "base_url": "arize:baseUrl",
-    "region": "arize:region",
+    **{name: key for key, name in CONNECTION_KEYS.items()},
     "timeout": "arize:timeout",
     "max_retries": "arize:maxRetries",
     "retry.max_attempts": "arize:maxRetries",

@@ -11,23 +11,48 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from arize_pulumi.tasks._config import ENVIRONMENT, Given, from_environment
+
 __all__ = [
     "CONFIG_KEYS",
+    "CONNECTION_KEYS",
     "MISSING_KEY_MESSAGE",
     "ConfigError",
     "ProviderSettings",
 ]
 
+CONNECTION_KEYS: dict[str, str] = {
+    "arize:baseUrl": "base_url",
+    "arize:region": "region",
+    "arize:apiScheme": "api_scheme",
+    "arize:apiHost": "api_host",
+    "arize:apiPort": "api_port",
+    "arize:singleHost": "single_host",
+    "arize:singlePort": "single_port",
+    "arize:baseDomain": "base_domain",
+    "arize:proxyUrl": "proxy_url",
+    "arize:sslCaCert": "ssl_ca_cert",
+    "arize:requestVerify": "request_verify",
+}
+"""The connection keys, each named after Arize's own setting (the ``TasksClient`` argument).
+
+They follow the rules of ``arize_pulumi.tasks._config``: the key, else its environment
+variable(s), else the default; a key set to an empty string is "not set" and hides the
+variable (``pulumi config set arize:region ""``), while a key that is absent falls back to it.
+"""
+
 CONFIG_KEYS: dict[str, str | None] = {
     "arize:apiKey": "ARIZE_API_KEY",
-    "arize:baseUrl": "ARIZE_BASE_URL",
-    "arize:region": "ARIZE_REGION",
+    **{key: ENVIRONMENT[name][0] for key, name in CONNECTION_KEYS.items()},
     "arize:space": "ARIZE_SPACE",
     "arize:timeout": None,
     "arize:maxRetries": None,
     "arize:retryMaxElapsed": None,
 }
-"""Every configuration key the provider reads, and the environment variable it falls back to."""
+"""Every configuration key the provider reads, and the environment variable it falls back to
+(``arize:sslCaCert`` then also to ``REQUESTS_CA_BUNDLE`` and ``SSL_CERT_FILE``)."""
+
+_KEY_OF = {name: key for key, name in CONNECTION_KEYS.items()}
 
 MISSING_KEY_MESSAGE = (
     "no Arize API key is configured: run `pulumi config set --secret arize:apiKey <key>` "
@@ -75,9 +100,20 @@ def _count(key: str, value: str | None) -> int | None:
     return int(number)
 
 
+def _config_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
 @dataclass(frozen=True)
 class ProviderSettings:
-    """What the provider needs to build a client; equal settings share one client."""
+    """What the provider needs to build a client; equal settings share one client.
+
+    The connection settings (``base_url`` to ``request_verify``) are kept as written, to be
+    checked when a client is built; ``sources`` names those that came from an environment
+    variable (the others came from their config key), so an error names what the user set.
+    """
 
     api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
@@ -86,6 +122,26 @@ class ProviderSettings:
     timeout: float = 30.0
     max_retries: int | None = None
     retry_max_elapsed: float | None = None
+    api_scheme: str | None = None
+    api_host: str | None = None
+    api_port: str | None = None
+    single_host: str | None = None
+    single_port: str | None = None
+    base_domain: str | None = None
+    proxy_url: str | None = field(default=None, repr=False)
+    ssl_ca_cert: str | None = None
+    request_verify: str | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def connection_settings(self) -> dict[str, Given]:
+        """The connection settings that are set, each with its name as the user wrote it."""
+        sources = dict(self.sources)
+        given: dict[str, Given] = {}
+        for name, key in _KEY_OF.items():
+            value = getattr(self, name)
+            if value is not None:
+                given[name] = Given(value, sources.get(name, key))
+        return given
 
     @classmethod
     def load(
@@ -95,17 +151,29 @@ class ProviderSettings:
         env = os.environ if environ is None else environ
 
         def value(key: str) -> str | None:
+            """A key, else its variable; a blank one counts as absent."""
             found = _text(config.get(key)) if config is not None else None
             variable = CONFIG_KEYS[key]
             if found is None and variable is not None:
                 found = _text(env.get(variable))
             return found
 
+        explicit: dict[str, Given] = {}
+        for key, name in CONNECTION_KEYS.items():
+            raw = config.get(key) if config is not None else None
+            if raw is not None:
+                explicit[name] = Given(_config_text(raw), key)
+        chosen = from_environment(explicit, env)
+        connection = {name: str(given.value) for name, given in chosen.items()}
+        sources = tuple(
+            (name, given.label) for name, given in chosen.items() if given.label != _KEY_OF[name]
+        )
+
         timeout = _number("arize:timeout", value("arize:timeout"), minimum=0, strict=True)
         return cls(
             api_key=value("arize:apiKey"),
-            base_url=value("arize:baseUrl"),
-            region=value("arize:region"),
+            **connection,
+            sources=sources,
             space=value("arize:space"),
             timeout=30.0 if timeout is None else timeout,
             max_retries=_count("arize:maxRetries", value("arize:maxRetries")),

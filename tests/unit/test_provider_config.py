@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from itertools import chain
 
 import dill
 import pytest
@@ -12,10 +13,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 from arize_pulumi.resources import ProviderSettings, TaskProvider, TaskRunProvider
 from arize_pulumi.resources._provider import MissingAPIKey, ResourceError, shared_client
 from arize_pulumi.resources.config import ConfigError
+from arize_pulumi.tasks._config import ENVIRONMENT
 from tests.unit.test_resources_support import PROJECT_EVAL, declared
 
 KEY = "ak-TOP-SECRET-" + "z" * 24
-ENV_KEYS = ("ARIZE_API_KEY", "ARIZE_BASE_URL", "ARIZE_REGION", "ARIZE_SPACE")
+ENV_KEYS = ("ARIZE_API_KEY", "ARIZE_SPACE", *chain.from_iterable(ENVIRONMENT.values()))
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +65,7 @@ def test_the_environment_fills_what_the_config_leaves_out() -> None:
     assert settings.base_url == "http://env"
     assert settings.region == "eu-west-1a"
     assert settings.space == "config-space"
+    assert dict(settings.sources) == {"base_url": "ARIZE_BASE_URL", "region": "ARIZE_REGION"}
 
 
 @pytest.mark.parametrize(
