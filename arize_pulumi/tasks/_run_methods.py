@@ -35,6 +35,19 @@ logger = logging.getLogger("arize_pulumi.tasks")
 _ACTIVE = frozenset({RunStatus.PENDING, RunStatus.RUNNING})
 
 
+def _window_for(task: Task, given: dict[str, Any]) -> dict[str, Any]:
+    """The data window rules of the service: only tasks on a project take one, and it needs
+    both ends (an end left out is now, as Arize's own CLI sends it)."""
+    window = [k for k in ("data_start_time", "data_end_time") if k in given]
+    if task.dataset_id is not None and window:
+        raise InvalidArgumentError(
+            window[0], "only for tasks on a project; a dataset task evaluates its experiments"
+        )
+    if "data_start_time" in given and "data_end_time" not in given:
+        return given | {"data_end_time": datetime.now(UTC)}
+    return given
+
+
 class RunMethods(LookupMethods):
     """What the client does with task runs."""
 
@@ -53,6 +66,7 @@ class RunMethods(LookupMethods):
         dataset_version_id: str | None = None,
         example_ids: Sequence[str] | None = None,
         max_examples: int | None = None,
+        query_filter: str | None = None,
         tracing_metadata: Mapping[str, str] | None = None,
         evaluation_task_ids: Sequence[str] | None = None,
     ) -> TaskRun:
@@ -62,7 +76,9 @@ class RunMethods(LookupMethods):
         (dataset tasks) ``experiment_ids`` (names allowed); run-experiment tasks take
         ``experiment_name`` (required) and the example selection. The task is fetched first
         to learn its type unless ``task_type`` is given. ``evaluation_task_ids`` may be
-        task names in the space.
+        task names in the space. When the task was fetched, a data window on a dataset task
+        is refused and a window without an end on a project task ends now (the service
+        needs both ends).
         """
         fields: dict[str, Any] = {
             "data_start_time": data_start_time,
@@ -74,6 +90,7 @@ class RunMethods(LookupMethods):
             "dataset_version_id": dataset_version_id,
             "example_ids": example_ids,
             "max_examples": max_examples,
+            "query_filter": query_filter,
             "tracing_metadata": tracing_metadata,
             "evaluation_task_ids": evaluation_task_ids,
         }
@@ -89,6 +106,8 @@ class RunMethods(LookupMethods):
             task_id, kind = task, parse_task_type(task_type, "task_type")
         given = {k: v for k, v in fields.items() if v is not None}
         raise_first(trigger_body(kind, given)[1])
+        if current is not None and kind.is_evaluation:
+            given = _window_for(current, given)
         if current is not None and experiment_ids is not None:
             if current.dataset_id is None:
                 raise InvalidArgumentError("experiment_ids", "only for tasks on a dataset")

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp
 
 from arize_pulumi.sandbox.app import create_app
 from arize_pulumi.sandbox.deps import Settings
+from arize_pulumi.sandbox.seed import DEFAULT_SEED
 from arize_pulumi.tasks import RetryPolicy, TasksClient
 from tests.support.api import evaluation_task, run_experiment_task
 from tests.support.control import DEFAULT_SPACE, SandboxHandle
@@ -181,6 +182,8 @@ class InProcessSandbox(SandboxHandle):
         self.scripted: list[Fault] = []
         self.sleeps: list[float] = []
         """The retry delays of clients made by :meth:`client` (which never really sleep)."""
+        self.slept: list[float] = []
+        """The waits passed to :meth:`sleep`, in order."""
         self._control = httpx.Client(
             base_url=BASE_URL, headers=self.headers, transport=self.app_transport
         )
@@ -206,6 +209,28 @@ class InProcessSandbox(SandboxHandle):
         kwargs.setdefault("warn_alpha", False)
         kwargs.setdefault("transport", self.transport)
         return TasksClient(self.api_key, self.base_url, **kwargs)
+
+    def sleep(self, seconds: float) -> None:
+        """A sleep for code that waits on runs (``wait_for_run``, a provider's ``_sleep``):
+        records ``seconds`` in :attr:`slept` and moves the clock by them instead of waiting."""
+        self.slept.append(seconds)
+        self.clock.advance(seconds)
+
+    def renew(self) -> None:
+        """Start over on the same app, whose routes are built already (a new app takes tens
+        of milliseconds to answer its first request): every space deleted with what it held,
+        the default seed again (under new IDs), nothing sent, scripted, slept or counted. The
+        clock stays where it is (it never goes back)."""
+        for space in self.world()["spaces"]:
+            self.delete_entity("space", space["id"])
+        self.seed(DEFAULT_SEED.model_dump(mode="json", exclude_none=True))
+        self._ids = None
+        self.sent.clear()
+        self.scripted.clear()
+        self.sleeps.clear()
+        self.slept.clear()
+        self.clear_faults()
+        self.reset_requests()
 
     # --- what the clients sent ------------------------------------------------------------
 
@@ -273,6 +298,16 @@ class InProcessSandbox(SandboxHandle):
     def add_dataset(self, name: str, space: str = DEFAULT_SPACE) -> str:
         return self._seed_one(space, "datasets", {"name": name})
 
+    def add_experiment(
+        self, name: str, dataset: str = "golden-qa", space: str = DEFAULT_SPACE
+    ) -> str:
+        """An experiment of ``dataset`` (by name), as if someone had run one."""
+        datasets = [{"name": dataset, "experiments": [{"name": name}]}]
+        (seeded,) = self.seed({"spaces": [{"name": space, "datasets": datasets}]})["spaces"]
+        (found,) = [d for d in seeded["datasets"] if d["name"] == dataset]
+        experiment_id: str = next(e["id"] for e in found["experiments"] if e["name"] == name)
+        return experiment_id
+
     def add_space(self, name: str) -> str:
         (space,) = self.seed({"spaces": [{"name": name}]})["spaces"]
         space_id: str = space["id"]
@@ -290,11 +325,12 @@ class InProcessSandbox(SandboxHandle):
         failure_reason: str | None = None,
         **trigger: Any,
     ) -> str:
-        """Trigger a run of an evaluation task (over :data:`WINDOW` unless ``trigger`` says
-        otherwise) and move the clock until it is ``status``."""
+        """Trigger a run of an evaluation task (a task on a project over :data:`WINDOW`
+        unless ``trigger`` says otherwise) and move the clock until it is ``status``."""
         if status in ("FAILED", "CANCELLED"):
             self.outcome(task_id, status, failure_reason)
-        body = {**WINDOW, **trigger}
+        on_project = self.task(task_id).get("project_id") is not None
+        body = {**(WINDOW if on_project else {}), **trigger}
         run_id: str = self.call("POST", f"/v2/tasks/{task_id}/trigger", json=body).json()["id"]
         if status == "RUNNING":
             self.clock.advance(self.run_duration * (PENDING_SHARE + 0.1))
@@ -307,6 +343,11 @@ class InProcessSandbox(SandboxHandle):
         params = {"space_name": space, "limit": 100}
         tasks = self.call("GET", "/v2/tasks", params=params).json()["tasks"]
         return [task["id"] for task in tasks]
+
+    def edit_task(self, task_id: str, **fields: Any) -> dict[str, Any]:
+        """Change a task behind the clients' back (drift): a PATCH they neither send nor see."""
+        task: dict[str, Any] = self.call("PATCH", f"/v2/tasks/{task_id}", json=fields).json()
+        return task
 
     def task(self, task_id: str) -> dict[str, Any]:
         task: dict[str, Any] = self.call("GET", f"/v2/tasks/{task_id}").json()

@@ -153,6 +153,12 @@ class RunService:
                 start = datetime.fromisoformat(ends[0])
         else:
             dataset = require(tx, "dataset", task.doc["dataset_id"], "dataset_id")
+            for given in ("data_start_time", "data_end_time"):
+                if getattr(request, given) is not None:
+                    raise bad_request(
+                        f"{given}: only for tasks on a project; a task on a dataset evaluates "
+                        "its experiments"
+                    )
             if request.experiment_ids is not None:
                 check_experiments(tx, request.experiment_ids, dataset, now)
         if end is None and start is not None:
