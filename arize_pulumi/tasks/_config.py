@@ -369,7 +369,8 @@ def _ca_context(path: str, label: str) -> ssl.SSLContext:
     """A context that trusts the CAs in ``path`` (a PEM file, or a hashed directory) only.
 
     Loading a bundle takes tens of milliseconds, so a context is shared by every client of
-    the process that names the same unchanged file (a context is safe to share)."""
+    the process that names the same unchanged file. Sharing is safe: httpcore only sets the
+    same ALPN protocols (HTTP/1.1) on it for each connection."""
     import ssl
 
     try:
