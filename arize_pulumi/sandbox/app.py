@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from .clock import SandboxClock
 from .deps import Settings
 from .problems import PROBLEM_MEDIA_TYPE, install_handlers
-from .routers import clock, control, lookups, runs, tasks
+from .routers import clock, control, integrations, lookups, runs, tasks
 from .seed import DEFAULT_SEED, Seed
 from .services.control import ControlService
 from .store import Store
@@ -64,7 +64,7 @@ def create_app(settings: Settings, seed: Seed | None = None, store: Store | None
     app.state.clock = sandbox_clock
     app.state.traffic = traffic
     install_handlers(app)
-    api_routers = [tasks.router, runs.router, lookups.router]
+    api_routers = [tasks.router, runs.router, lookups.router, integrations.router]
     for router in [*api_routers, control.router, clock.router]:
         app.include_router(router)
     api_routes = [route for router in api_routers for route in router.routes]

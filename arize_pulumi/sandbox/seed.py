@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from arize_pulumi.tasks.models import AiIntegrationType, EvaluatorType, Name
+from arize_pulumi.tasks.models import AiIntegrationType, Name
 
+from .lookup_models import EvaluatorTypeName, LlmProvider, ProjectType
 from .store import Row, Tx
 
 
@@ -26,6 +27,11 @@ class SeedNamed(SeedModel):
     name: Name
 
 
+class SeedProject(SeedModel):
+    name: Name
+    project_type: ProjectType | None = None
+
+
 class SeedDataset(SeedModel):
     name: Name
     experiments: list[SeedNamed] = Field(default_factory=list)
@@ -33,19 +39,25 @@ class SeedDataset(SeedModel):
 
 class SeedEvaluator(SeedModel):
     name: Name
-    type: EvaluatorType = EvaluatorType.TEMPLATE
+    type: EvaluatorTypeName = "TEMPLATE"
     description: str | None = None
 
 
 class SeedAiIntegration(SeedModel):
+    """An LLM integration (listed by ``/v2/ai-integrations`` and ``/v2/integrations``) or an
+    agent integration (``/v2/integrations`` only)."""
+
     name: Name
     type: AiIntegrationType = AiIntegrationType.LLM
+    provider: LlmProvider = "OPEN_AI"
+    model_names: list[str] = Field(default_factory=list)
+    description: str | None = None
 
 
 class SeedSpace(SeedModel):
     name: Name
     description: str | None = None
-    projects: list[SeedNamed] = Field(default_factory=list)
+    projects: list[SeedProject] = Field(default_factory=list)
     datasets: list[SeedDataset] = Field(default_factory=list)
     evaluators: list[SeedEvaluator] = Field(default_factory=list)
     ai_integrations: list[SeedAiIntegration] = Field(default_factory=list)
@@ -67,7 +79,7 @@ class SeededDataset(Seeded):
 
 
 class SeededEvaluator(Seeded):
-    type: EvaluatorType
+    type: EvaluatorTypeName
     version_ids: list[str]
 
 
@@ -94,16 +106,35 @@ DEFAULT_SEED = Seed.model_validate(
             {
                 "name": "demo-space",
                 "description": "The sandbox's demo space",
-                "projects": [{"name": "chatbot-prod"}],
+                "projects": [{"name": "chatbot-prod", "project_type": "APPLICATION"}],
                 "datasets": [{"name": "golden-qa", "experiments": [{"name": "baseline"}]}],
                 "evaluators": [
                     {"name": "hallucination", "type": "TEMPLATE"},
                     {"name": "relevance", "type": "TEMPLATE"},
                     {"name": "json-valid", "type": "CODE"},
+                    {
+                        "name": "harness-check",
+                        "type": "HARNESS",
+                        "description": "A test-harness evaluator",
+                    },
+                    {
+                        "name": "remote-judge",
+                        "type": "REMOTE",
+                        "description": "An externally hosted evaluator",
+                    },
                 ],
                 "ai_integrations": [
-                    {"name": "openai-default", "type": "LLM"},
-                    {"name": "agent-default", "type": "AGENT"},
+                    {
+                        "name": "openai-default",
+                        "type": "LLM",
+                        "provider": "OPEN_AI",
+                        "model_names": ["gpt-4o-mini", "gpt-4o"],
+                    },
+                    {
+                        "name": "agent-default",
+                        "type": "AGENT",
+                        "description": "The sandbox's agent endpoint",
+                    },
                 ],
             }
         ]
@@ -157,7 +188,12 @@ def apply_seed(tx: Tx, seed: Seed, now: datetime, user_id: str) -> SeedResult:
         )
         projects = [
             _ensure(
-                tx, "project", p.name, {"created_at": stamp}, parent_id=space.id, space_id=space.id
+                tx,
+                "project",
+                p.name,
+                {"created_at": stamp, "project_type": p.project_type},
+                parent_id=space.id,
+                space_id=space.id,
             )
             for p in space_spec.projects
         ]
@@ -170,7 +206,13 @@ def apply_seed(tx: Tx, seed: Seed, now: datetime, user_id: str) -> SeedResult:
                 tx,
                 "ai_integration",
                 i.name,
-                {"type": i.type.value, "created_at": stamp},
+                {
+                    "type": i.type.value,
+                    "provider": i.provider,
+                    "model_names": i.model_names,
+                    "description": i.description,
+                    "created_at": stamp,
+                },
                 parent_id=space.id,
                 space_id=space.id,
             )
@@ -225,7 +267,7 @@ def _ensure_evaluator(
     evaluator = _one(tx, "evaluator", spec.name, space.id)
     if evaluator is None:
         doc = {
-            "type": spec.type.value,
+            "type": spec.type,
             "description": spec.description,
             "created_by_user_id": user_id,
             "created_at": stamp,

@@ -69,9 +69,10 @@ def test_lookups(sandbox_session: Sandbox) -> None:
     baseline = experiments["experiments"][0]
     assert baseline["id"] == ids["experiment"] and baseline["name"] == "baseline"
     assert baseline["dataset_version_id"]
+    nowhere = api.get("/v2/datasets", params={"space_name": "nowhere-at-all"})
+    assert nowhere.json() == {"datasets": [], "pagination": {"has_more": False}}
     for path, params, field in [
         ("/v2/projects", {"space_id": "U3BhY2U6OTk5OTk6YWJjZA=="}, "space_id"),
-        ("/v2/datasets", {"space_name": "nowhere-at-all"}, "space_name"),
         ("/v2/evaluators", {"space_id": ids["project"]}, "space_id"),
         ("/v2/experiments", {"dataset_id": "RGF0YXNldDo5OTk5OTphYmNk"}, "dataset_id"),
     ]:
@@ -286,10 +287,20 @@ def test_openapi_document(sandbox_session: Sandbox) -> None:
         "/v2/task-runs/{run_id}",
         "/v2/task-runs/{run_id}/cancel",
         "/v2/spaces",
+        "/v2/spaces/{space_id}",
         "/v2/projects",
+        "/v2/projects/{project_id}",
         "/v2/datasets",
+        "/v2/datasets/{dataset_id}",
         "/v2/evaluators",
+        "/v2/evaluators/{evaluator_id}",
+        "/v2/evaluators/{evaluator_id}/versions",
         "/v2/experiments",
+        "/v2/experiments/{experiment_id}",
+        "/v2/ai-integrations",
+        "/v2/ai-integrations/{integration_id}",
+        "/v2/integrations",
+        "/v2/integrations/{integration_id}",
     }
     create = paths["/v2/tasks"]["post"]
     assert "201" in create["responses"]

@@ -64,7 +64,7 @@ def test_persistence_across_restart(tmp_path: Path) -> None:
         assert advanced.status_code == 200
         assert api.get(f"/v2/task-runs/{run['id']}").json()["status"] == "COMPLETED"
         assert len(api.get("/v2/spaces").json()["spaces"]) == 1
-        assert len(api.get("/v2/evaluators").json()["evaluators"]) == 3
+        assert len(api.get("/v2/evaluators").json()["evaluators"]) == 5
         fresh = api.post("/v2/tasks", json=evaluation_task(ids, "new")).json()
         assert fresh["id"] not in (task["id"], run["id"])
     finally:

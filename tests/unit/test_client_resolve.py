@@ -218,4 +218,10 @@ def test_resolve_evaluator_by_id_without_a_space_makes_no_request(
 def test_resolve_evaluator_by_id_of_another_space(arize: InProcessSandbox) -> None:
     with pytest.raises(NameNotFoundError) as info:
         arize.client().resolve_evaluator("RXZhbHVhdG9yOjk5OmFCY0Q=", space=arize.ids()["space"])
-    assert info.value.seen == ["hallucination", "json-valid", "relevance"]
+    assert info.value.seen == [
+        "hallucination",
+        "harness-check",
+        "json-valid",
+        "relevance",
+        "remote-judge",
+    ]
