@@ -6,10 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+OFFICIAL_VENV := .venv-official
+OFFICIAL_PINS := tests/conformance/requirements-official.txt
+OFFICIAL_STAMP := $(OFFICIAL_VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .PHONY: all venv toolchain lint typecheck test test-unit test-integration test-e2e demo bench clean
+.PHONY: official-venv test-conformance
 
 all: test
 
@@ -22,6 +26,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Arize's official SDK and ax CLI, pinned, in a virtualenv of their own (they pull pandas,
+# pyarrow and grpcio): the conformance tests (tests/conformance) drive them against a sandbox.
+$(OFFICIAL_STAMP): $(OFFICIAL_PINS)
+	$(PYTHON) -m venv $(OFFICIAL_VENV)
+	$(OFFICIAL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OFFICIAL_VENV)/bin/python -m pip install --quiet -r $(OFFICIAL_PINS)
+	@touch $@
+
+official-venv: $(OFFICIAL_STAMP)
+
 toolchain: venv
 	@scripts/ensure-pulumi >/dev/null
 
@@ -32,7 +46,7 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-test: lint typecheck toolchain
+test: lint typecheck toolchain official-venv
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-unit: venv
@@ -40,6 +54,9 @@ test-unit: venv
 
 test-integration: venv
 	$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+
+test-conformance: venv official-venv
+	$(VENV)/bin/pytest tests/conformance $(PYTEST_ARGS)
 
 test-e2e: toolchain
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
