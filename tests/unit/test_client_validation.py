@@ -24,7 +24,7 @@ from arize_pulumi.tasks import (
     validate_trigger_fields,
     validate_update_fields,
 )
-from tests.unit.test_client_fakes import FakeArize
+from tests.support.inprocess import InProcessSandbox
 
 TASK_ID = "T25saW5lVGFzazo0NTpxUndY"
 PROJECT_ID = "TW9kZWw6MTIzOmFCY0Q="
@@ -38,11 +38,6 @@ LLM: dict[str, Any] = {
     "messages": [{"role": "USER", "content": "{question}"}],
     "input_variable_format": "F_STRING",
 }
-
-
-@pytest.fixture
-def fake() -> FakeArize:
-    return FakeArize()
 
 
 def evaluation(**changes: Any) -> Callable[[TasksClient], object]:
@@ -203,60 +198,64 @@ INVALID_CALLS: list[tuple[str, Callable[[TasksClient], object], str]] = [
     [pytest.param(call, field, id=label) for label, call, field in INVALID_CALLS],
 )
 def test_invalid_calls_make_no_request(
-    fake: FakeArize, call: Callable[[TasksClient], object], field: str
+    arize: InProcessSandbox, call: Callable[[TasksClient], object], field: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as info:
-        call(fake.client())
+        call(arize.client())
     assert info.value.field == field
     assert str(info.value).startswith(f"{field}: ")
-    assert fake.calls == []
+    assert arize.sent == []
 
 
-def test_an_empty_update_is_its_own_error(fake: FakeArize) -> None:
+def test_an_empty_update_is_its_own_error(arize: InProcessSandbox) -> None:
     with pytest.raises(NoUpdateFieldsError):
-        fake.client().update(TASK_ID, name=UNSET)
-    assert fake.calls == []
+        arize.client().update(TASK_ID, name=UNSET)
+    assert arize.sent == []
 
 
 def test_invalid_argument_error_is_a_value_error() -> None:
     assert issubclass(InvalidArgumentError, ValueError)
 
 
-def test_update_of_the_other_type_is_refused_after_fetching_the_task(fake: FakeArize) -> None:
-    task_id = fake.add_task("gen", "RUN_EXPERIMENT", dataset_id=fake.dataset_id)
+def test_update_of_the_other_type_is_refused_after_fetching_the_task(
+    arize: InProcessSandbox,
+) -> None:
+    task_id = arize.add_task("gen", "RUN_EXPERIMENT")
     with pytest.raises(InvalidArgumentError) as info:
-        fake.client().update(task_id, sampling_rate=0.5)
+        arize.client().update(task_id, sampling_rate=0.5)
     assert info.value.field == "sampling_rate"
     assert "RUN_EXPERIMENT" in info.value.reason
-    assert fake.keys() == [f"GET /v2/tasks/{task_id}"]
+    assert arize.sent_keys() == [f"GET /v2/tasks/{task_id}"]
 
 
-def test_trigger_of_the_other_type_is_refused_after_fetching_the_task(fake: FakeArize) -> None:
-    task_id = fake.add_task("checks")
+def test_trigger_of_the_other_type_is_refused_after_fetching_the_task(
+    arize: InProcessSandbox,
+) -> None:
+    task_id = arize.add_task("checks")
     with pytest.raises(InvalidArgumentError) as info:
-        fake.client().trigger_run(task_id, experiment_name="e")
+        arize.client().trigger_run(task_id, experiment_name="e")
     assert info.value.field == "experiment_name"
-    assert fake.count("POST") == 0
+    assert arize.count_sent("POST") == 0
 
 
-def test_experiment_ids_are_refused_for_project_tasks(fake: FakeArize) -> None:
-    task_id = fake.add_task("checks")
+def test_experiment_ids_are_refused_for_project_tasks(arize: InProcessSandbox) -> None:
+    task_id = arize.add_task("checks")
     with pytest.raises(InvalidArgumentError, match="only for tasks on a dataset"):
-        fake.client().trigger_run(task_id, experiment_ids=["baseline"])
-    assert fake.count("POST") == 0
+        arize.client().trigger_run(task_id, experiment_ids=["baseline"])
+    assert arize.count_sent("POST") == 0
 
 
-def test_two_names_of_one_evaluator_are_caught_after_resolution(fake: FakeArize) -> None:
-    evaluator_id = fake.evaluator_ids["hallucination"]
+def test_two_names_of_one_evaluator_are_caught_after_resolution(arize: InProcessSandbox) -> None:
+    ids = arize.ids()
     with pytest.raises(InvalidArgumentError, match="listed twice"):
-        fake.client().create_evaluation_task(
+        arize.client().create_evaluation_task(
             name="x",
             type="TEMPLATE_EVALUATION",
-            project=PROJECT_ID,
-            evaluators=["hallucination", evaluator_id],
+            project=ids["project"],
+            evaluators=["hallucination", ids["evaluators"]["hallucination"]],
             space="demo-space",
         )
-    assert fake.count("POST") == 0
+    assert arize.count_sent("POST") == 0
 
 
 # --- the pure helpers -------------------------------------------------------------------
