@@ -1,7 +1,11 @@
 """Properties of the resource providers over generated inputs (hypothesis).
 
-Every example gets a fresh in-memory Arize and a provider wired to it, so what a property
-observes (requests, created tasks) belongs to that example alone.
+Every example starts over on the module's sandbox app (in process): a fresh world (the
+default seed under new IDs, no tasks, nothing recorded) and a provider wired to it, so what
+a property observes (requests, created tasks) belongs to that example alone.
+
+The strategies draw the IDs of a template world, seeded once at import as every example's
+is; an example puts its own world's IDs in their place (:meth:`Example.fill`).
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckResult
@@ -26,16 +32,73 @@ from arize_pulumi.resources._normalize import (
     upper_or_none,
 )
 from arize_pulumi.tasks.ids import encode_id
-from tests.unit.test_resources_support import ResourceFake, declared, wire
+from tests.support.control import rfc3339
+from tests.support.inprocess import InProcessSandbox
+from tests.unit.test_resources_support import declared, wire
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_SEED = ResourceFake()
-PROJECT_ID = _SEED.project_id
-DATASET_ID = _SEED.dataset_id
-EXPERIMENT_ID = _SEED.experiment_id
-EVALUATOR_IDS = dict(_SEED.evaluator_ids)
-AI_INTEGRATION = "QWlJbnRlZ3JhdGlvbjoxOmFCY0Q="
+EXTRA_EXPERIMENTS = ("candidate", "shadow")
+"""Experiments of ``golden-qa`` besides ``baseline``, for runs that name experiments."""
+CHAINED_TASKS = ("Chained A", "Chained B")
+"""Evaluation tasks a run-experiment run may chain (names no generated name can take)."""
+
+
+@dataclass(frozen=True)
+class World:
+    """What a sandbox holds for the properties: the default seed, two more experiments of
+    its dataset and two evaluation tasks, by ID."""
+
+    project: str
+    dataset: str
+    experiments: tuple[str, ...]
+    """``baseline`` first."""
+    evaluators: dict[str, str]
+    ai_integration: str
+    agent_integration: str
+    chained_tasks: tuple[str, ...]
+
+    @classmethod
+    def make(cls, arize: InProcessSandbox) -> World:
+        ids = arize.ids()
+        extra = tuple(arize.add_experiment(name) for name in EXTRA_EXPERIMENTS)
+        return cls(
+            project=ids["project"],
+            dataset=ids["dataset"],
+            experiments=(ids["experiment"], *extra),
+            evaluators=dict(sorted(ids["evaluators"].items())),
+            ai_integration=ids["ai_integration"],
+            agent_integration=ids["agent_integration"],
+            chained_tasks=tuple(arize.add_task(name) for name in CHAINED_TASKS),
+        )
+
+    def ids(self) -> list[str]:
+        return [
+            self.project,
+            self.dataset,
+            *self.experiments,
+            *self.evaluators.values(),
+            self.ai_integration,
+            self.agent_integration,
+            *self.chained_tasks,
+        ]
+
+
+with InProcessSandbox() as _template:
+    TEMPLATE = World.make(_template)
+NOW = datetime.now(UTC).replace(microsecond=0)
+"""Where the module's sandbox clock starts (the runs' waits move it on). A window without an
+end runs up to now: the sandbox's, or the client's own (it sends both ends), so the clock
+starts at the real now."""
+LAST_RUN = {"data_start_time": NOW - timedelta(days=2), "data_end_time": NOW - timedelta(days=1)}
+"""The window of the run a task on the project made before the example's: a window without a
+start picks up where it ended."""
+PROJECT_ID = TEMPLATE.project
+DATASET_ID = TEMPLATE.dataset
+EXPERIMENT_ID = TEMPLATE.experiments[0]
+EVALUATOR_IDS = TEMPLATE.evaluators
+AI_INTEGRATION = TEMPLATE.ai_integration
+AGENT_INTEGRATION = TEMPLATE.agent_integration
 WRITES = ("POST", "PATCH", "DELETE")
 
 EXPERIMENT_TYPES = ("LLM_GENERATION", "TEMPLATE_EVALUATION", "AGENT_CALL")
@@ -64,16 +127,44 @@ column_mappings = st.dictionaries(
 )
 
 
-def fresh(provider_type: type[Any]) -> tuple[Any, ResourceFake]:
-    fake = ResourceFake()
-    assert fake.project_id == PROJECT_ID and fake.evaluator_ids == EVALUATOR_IDS
-    provider = wire(provider_type(), fake)
-    provider._sleep = fake.sleeps.append
-    return provider, fake
+@dataclass
+class Example:
+    """One example's sandbox, the provider wired to it and its IDs for the template's."""
+
+    provider: Any
+    arize: InProcessSandbox
+    ids: dict[str, str]
+
+    def fill(self, value: Any) -> Any:
+        """``value`` with every template ID replaced by this sandbox's ID of the same thing."""
+        if isinstance(value, str):
+            return self.ids.get(value, value)
+        if isinstance(value, list):
+            return [self.fill(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.fill(item) for key, item in value.items()}
+        return value
+
+    def writes(self) -> list[str]:
+        return [call.key for call in self.arize.sent if call.method in WRITES]
 
 
-def writes(fake: ResourceFake) -> list[str]:
-    return [call.key for call in fake.calls if call.method in WRITES]
+@pytest.fixture(scope="module")
+def app() -> Iterator[InProcessSandbox]:
+    """One sandbox app for the module: each example starts over on it (:func:`fresh`)
+    rather than pay for a new app's first answer."""
+    with InProcessSandbox(frozen_at=NOW) as arize:
+        yield arize
+
+
+def fresh(arize: InProcessSandbox, provider_type: type[Any]) -> Example:
+    """A fresh world on ``arize`` and a provider whose waits move its clock."""
+    arize.renew()
+    world = World.make(arize)
+    provider = wire(provider_type(), arize)
+    provider._sleep = arize.sleep
+    arize.sent.clear()
+    return Example(provider, arize, dict(zip(TEMPLATE.ids(), world.ids(), strict=True)))
 
 
 def clean(result: CheckResult) -> dict[str, Any]:
@@ -124,7 +215,7 @@ def run_configurations(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(EXPERIMENT_TYPES))
     config: dict[str, Any] = {"experiment_type": draw(casings)(kind)}
     if kind == "AGENT_CALL":
-        config["integration_id"] = AI_INTEGRATION
+        config["integration_id"] = AGENT_INTEGRATION
         config["input_template"] = draw(st.dictionaries(words, words, max_size=3))
         return config
     config["ai_integration_id"] = AI_INTEGRATION
@@ -233,30 +324,33 @@ def valid_tasks(draw: st.DrawFn) -> TaskCase:
 @SETTINGS
 @given(case=valid_tasks())
 def test_a_valid_declaration_checks_clean_and_diffs_clean_against_what_it_created(
-    case: TaskCase,
+    app: InProcessSandbox, case: TaskCase
 ) -> None:
     """An unchanged program previews as no change, also with evaluators reordered, enums in
     the other casing and empty settings written another way."""
-    provider, _ = fresh(TaskProvider)
-    inputs = clean(provider.check({}, declared(case.resource, case.values)))
+    example = fresh(app, TaskProvider)
+    provider = example.provider
+    values, variant_values = example.fill(case.values), example.fill(case.variant)
+    inputs = clean(provider.check({}, declared(case.resource, values)))
     made = provider.create(dict(inputs))
     assert made.outs is not None
     diff = provider.diff(made.id, made.outs, inputs)
     assert (diff.changes, diff.replaces) == (False, [])
 
-    variant = clean(provider.check(inputs, declared(case.resource, case.variant)))
+    variant = clean(provider.check(inputs, declared(case.resource, variant_values)))
     diff = provider.diff(made.id, made.outs, variant)
     assert (diff.changes, diff.replaces) == (False, [])
-    from_scratch = clean(provider.check({}, declared(case.resource, case.variant)))
+    from_scratch = clean(provider.check({}, declared(case.resource, variant_values)))
     assert provider.diff(made.id, made.outs, from_scratch).changes is False
 
 
 @SETTINGS
 @given(case=valid_tasks())
-def test_check_is_idempotent(case: TaskCase) -> None:
+def test_check_is_idempotent(app: InProcessSandbox, case: TaskCase) -> None:
     """Checking what check returned gives the same inputs, with or without the old ones."""
-    provider, _ = fresh(TaskProvider)
-    first = clean(provider.check({}, declared(case.resource, case.values)))
+    example = fresh(app, TaskProvider)
+    provider = example.provider
+    first = clean(provider.check({}, declared(case.resource, example.fill(case.values))))
     assert clean(provider.check({}, copy.deepcopy(first))) == first
     assert clean(provider.check(first, copy.deepcopy(first))) == first
 
@@ -418,14 +512,15 @@ def preview(provider: TaskProvider, news: dict[str, Any]) -> CheckResult:
 @SETTINGS
 @given(case=broken_tasks())
 def test_an_invalid_declaration_fails_check_naming_resource_and_field_and_writes_nothing(
-    case: BrokenCase,
+    app: InProcessSandbox, case: BrokenCase
 ) -> None:
     """Whatever the server would refuse fails `pulumi preview` with a reason that says which
     resource and which field, before any write and without reaching create."""
-    provider, fake = fresh(TaskProvider)
+    example = fresh(app, TaskProvider)
+    provider = example.provider
     created: list[Any] = []
     provider.create = created.append
-    failures = preview(provider, declared(case.resource, case.values)).failures
+    failures = preview(provider, declared(case.resource, example.fill(case.values))).failures
     shown = [(f.property, f.reason) for f in failures]
     assert any(
         f.property == case.prop
@@ -433,7 +528,7 @@ def test_an_invalid_declaration_fails_check_naming_resource_and_field_and_writes
         and case.path in f.reason
         for f in failures
     ), (case.path, shown)
-    assert writes(fake) == []
+    assert example.writes() == []
     assert created == []
 
 
@@ -484,6 +579,14 @@ json_values = st.recursive(
     max_leaves=6,
 )
 opaque_ids = st.builds(encode_id, st.just("Experiment"), st.integers(1, 50), st.just("aBcD"))
+experiment_ids = st.lists(
+    st.sampled_from(TEMPLATE.experiments), min_size=1, max_size=3, unique=True
+)
+"""Experiments of the task's dataset, each named once: what the sandbox, like Arize, takes."""
+chained_task_ids = st.lists(st.sampled_from(TEMPLATE.chained_tasks), min_size=1, max_size=3)
+"""Evaluation tasks of the space (a task named twice runs once)."""
+new_experiment_names = words.filter(lambda name: name not in ("", "baseline", *EXTRA_EXPERIMENTS))
+"""A run-experiment run makes an experiment of this name, so it is not one the dataset has."""
 
 
 def render(moment: datetime, zone: Any, millis: bool) -> str:
@@ -498,9 +601,19 @@ def rendered(draw: st.DrawFn, moment: datetime) -> str:
 
 @st.composite
 def windows(draw: st.DrawFn) -> dict[str, Any]:
-    start = draw(instants)
-    end = start + timedelta(minutes=draw(st.integers(1, 30 * 24 * 60)))
+    """A data window of a task on a project, as the sandbox takes it (at most 30 days): one
+    without an end is sent ending now (the real now, as the service's clock is), so it
+    starts within the 30 days before it (a day's margin); one without a start starts where
+    the task's last run ended."""
     shape = draw(st.sampled_from(["none", "start", "end", "both"]))
+    if shape == "start":
+        minutes = draw(st.integers(24 * 60, 29 * 24 * 60))
+        start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=minutes)
+    elif shape == "end":
+        start = LAST_RUN["data_end_time"]
+    else:
+        start = draw(instants)
+    end = start + timedelta(minutes=draw(st.integers(1, 30 * 24 * 60)))
     window: dict[str, Any] = {}
     if shape in ("start", "both"):
         window["data_start_time"] = draw(rendered(start))
@@ -516,22 +629,25 @@ def optional(
 
 
 EVALUATION_GROUPS: dict[str, st.SearchStrategy[dict[str, Any] | None]] = {
-    "window": windows(),
     "max_spans": optional("max_spans", st.integers(1, 10_000)),
     "override_evaluations": optional("override_evaluations", st.booleans()),
-    "experiment_ids": optional("experiment_ids", st.lists(opaque_ids, min_size=1, max_size=3)),
     "triggers": optional("triggers", json_values),
 }
+PROJECT_RUN_GROUPS = {"window": windows(), **EVALUATION_GROUPS}
+"""A task on a project evaluates a data window."""
+DATASET_RUN_GROUPS = {
+    "experiment_ids": optional("experiment_ids", experiment_ids),
+    **EVALUATION_GROUPS,
+}
+"""A task on a dataset evaluates experiments (and takes no data window)."""
 RUN_EXPERIMENT_GROUPS: dict[str, st.SearchStrategy[dict[str, Any] | None]] = {
-    "experiment_name": st.builds(lambda v: {"experiment_name": v}, words.filter(bool)),
+    "experiment_name": st.builds(lambda v: {"experiment_name": v}, new_experiment_names),
     "dataset_version_id": optional("dataset_version_id", words.filter(bool)),
     "examples": st.none()
     | st.builds(lambda v: {"max_examples": v}, st.integers(1, 500))
     | st.builds(lambda v: {"example_ids": v}, st.lists(opaque_ids, min_size=1, max_size=3)),
     "tracing_metadata": optional("tracing_metadata", st.dictionaries(words, words, max_size=3)),
-    "evaluation_task_ids": optional(
-        "evaluation_task_ids", st.lists(opaque_ids, min_size=1, max_size=3)
-    ),
+    "evaluation_task_ids": optional("evaluation_task_ids", chained_task_ids),
     "triggers": optional("triggers", json_values),
 }
 TRIGGER_KEYS = (
@@ -582,7 +698,8 @@ def same_meaning(draw: st.DrawFn, values: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class RunCase:
-    task_type: str
+    task: str
+    """One of :data:`RUN_GROUPS`."""
     triggers: dict[str, Any]
     before: dict[str, Any]
     after: dict[str, Any]
@@ -597,12 +714,18 @@ def flat(groups: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {k: v for group in groups.values() for k, v in group.items()}
 
 
+RUN_GROUPS: dict[str, dict[str, st.SearchStrategy[dict[str, Any] | None]]] = {
+    "evaluation on the project": PROJECT_RUN_GROUPS,
+    "evaluation on the dataset": DATASET_RUN_GROUPS,
+    "run experiment": RUN_EXPERIMENT_GROUPS,
+}
+"""The trigger fields of a run, by the task it runs."""
+
+
 @st.composite
 def run_cases(draw: st.DrawFn, change_triggers: bool) -> RunCase:
-    task_type = draw(st.sampled_from(["TEMPLATE_EVALUATION", "RUN_EXPERIMENT"]))
-    groups: dict[str, Any] = (
-        EVALUATION_GROUPS if task_type == "TEMPLATE_EVALUATION" else RUN_EXPERIMENT_GROUPS
-    )
+    task = draw(st.sampled_from(sorted(RUN_GROUPS)))
+    groups = RUN_GROUPS[task]
     base = draw(trigger_values(groups))
     before = flat(base)
     if change_triggers:
@@ -614,44 +737,54 @@ def run_cases(draw: st.DrawFn, change_triggers: bool) -> RunCase:
     else:
         after = dict(before)
     return RunCase(
-        task_type,
+        task,
         before,
         {**before, **draw(wait_settings)},
         {**draw(same_meaning(after)), **draw(wait_settings)},
     )
 
 
-def run_states(provider: TaskRunProvider, fake: ResourceFake, case: RunCase) -> tuple[Any, Any]:
+def run_states(example: Example, case: RunCase) -> tuple[str, tuple[Any, Any]]:
     """The state of a finished run whose settings are ``case.before``, and the checked
-    inputs of ``case.after``."""
-    task = fake.add_task("eval", type=case.task_type)
-    first = clean(provider.check({}, {"task": task, **case.triggers, "resource_name": "run"}))
-    fake.next_runs.append([{"status": "COMPLETED", "num_successes": 3}])
+    inputs of ``case.after``. A task on the project ran once before (over
+    :data:`LAST_RUN`)."""
+    arize, provider = example.arize, example.provider
+    if case.task == "run experiment":
+        task = arize.add_task("eval", "RUN_EXPERIMENT")
+    elif case.task == "evaluation on the dataset":
+        dataset, experiment = example.fill([DATASET_ID, EXPERIMENT_ID])
+        task = arize.add_task("eval", dataset_id=dataset, experiment_ids=[experiment])
+    else:
+        task = arize.add_task("eval")
+        arize.add_run(task, "COMPLETED", **{key: rfc3339(at) for key, at in LAST_RUN.items()})
+    triggers = example.fill(case.triggers)
+    settings_before, settings_after = example.fill(case.before), example.fill(case.after)
+    first = clean(provider.check({}, {"task": task, **triggers, "resource_name": "run"}))
     made = provider.create(first)
-    assert made.outs is not None
-    before = clean(provider.check(first, {"task": task, **case.before, "resource_name": "run"}))
+    assert made.outs is not None and made.outs["status"] == "COMPLETED"
+    before = clean(provider.check(first, {"task": task, **settings_before, "resource_name": "run"}))
     state = provider.update(made.id, made.outs, before).outs
-    after = clean(provider.check(before, {"task": task, **case.after, "resource_name": "run"}))
+    after = clean(provider.check(before, {"task": task, **settings_after, "resource_name": "run"}))
     return made.id, (state, after)
 
 
 @SETTINGS
 @given(case=run_cases(change_triggers=False))
-def test_wait_settings_alone_never_replace_a_run(case: RunCase) -> None:
+def test_wait_settings_alone_never_replace_a_run(app: InProcessSandbox, case: RunCase) -> None:
     """Changing how Pulumi waits for a run never starts a new run; a real change is an
     in-place update."""
-    provider, fake = fresh(TaskRunProvider)
-    run_id, (state, after) = run_states(provider, fake, case)
-    diff = provider.diff(run_id, state, after)
+    example = fresh(app, TaskRunProvider)
+    run_id, (state, after) = run_states(example, case)
+    diff = example.provider.diff(run_id, state, after)
     assert diff.replaces == []
     if canonical_wait(case.before) != canonical_wait(case.after):
         assert diff.changes is True
-    assert writes(fake) == ["POST /v2/tasks/" + state["task_id"] + "/trigger"]
+    assert example.writes() == ["POST /v2/tasks/" + state["task_id"] + "/trigger"]
 
 
 @SETTINGS
 @given(case=run_cases(change_triggers=True))
-def test_any_trigger_change_replaces_the_run(case: RunCase) -> None:
+def test_any_trigger_change_replaces_the_run(app: InProcessSandbox, case: RunCase) -> None:
     """A new value of a trigger field or of `triggers` is a new run, reported under exactly
     the fields whose meaning changed."""
     changed = {
@@ -660,8 +793,8 @@ def test_any_trigger_change_replaces_the_run(case: RunCase) -> None:
         if meaning(key, case.before.get(key)) != meaning(key, case.after.get(key))
     }
     assume(changed)
-    provider, fake = fresh(TaskRunProvider)
-    run_id, (state, after) = run_states(provider, fake, case)
-    diff = provider.diff(run_id, state, after)
+    example = fresh(app, TaskRunProvider)
+    run_id, (state, after) = run_states(example, case)
+    diff = example.provider.diff(run_id, state, after)
     assert diff.changes is True
     assert set(diff.replaces) == changed

@@ -1,21 +1,17 @@
-"""Shared set-up for the resource tests: providers wired to a server in this process.
+"""Shared set-up for the resource tests: providers wired to the sandbox app in this process.
 
 The providers get a real ``TasksClient`` on the sandbox app in process (the ``arize``
 fixture), so every request they make is recorded and no test touches a network.
-``ResourceFake`` serves the provider tests that still script runs on the older fake.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
-import httpx
-
 from arize_pulumi.resources import ProviderSettings
 from arize_pulumi.resources._provider import ProviderBase
 from arize_pulumi.tasks import RetryPolicy, TasksClient
 from tests.support.inprocess import API_KEY
-from tests.unit.test_client_fakes import FakeArize
 
 P = TypeVar("P", bound=ProviderBase)
 
@@ -36,7 +32,9 @@ DATASET_EVAL: dict[str, Any] = {
 }
 
 
-def run_experiment(integration: str = "QWlJbnRlZ3JhdGlvbjoxOmFCY0Q=") -> dict[str, Any]:
+def run_experiment(integration: str) -> dict[str, Any]:
+    """A run-experiment declaration on the default dataset; ``integration`` is the ID of an
+    LLM integration (the sandbox's: ``arize.ids()["ai_integration"]``)."""
     return {
         "type": "run_experiment",
         "dataset": "golden-qa",
@@ -60,20 +58,6 @@ class ClientSource(Protocol):
     base_url: str
 
     def client(self, **kwargs: Any) -> TasksClient: ...
-
-
-class ResourceFake(FakeArize):
-    """The older fake, plus scripted progress for the next runs triggered."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.next_runs: list[list[dict[str, Any]]] = []
-
-    def trigger(self, task_id: str, body: Any) -> httpx.Response:
-        response = super().trigger(task_id, body)
-        if response.status_code == 201 and self.next_runs:
-            self.run_script[response.json()["id"]] = self.next_runs.pop(0)
-        return response
 
 
 def wire(provider: P, server: ClientSource, **settings: Any) -> P:

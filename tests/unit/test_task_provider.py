@@ -1,9 +1,10 @@
-"""TaskProvider: check, diff, create, update, read and delete against the in-memory Arize."""
+"""TaskProvider: check, diff, create, update, read and delete against the sandbox app."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Any
@@ -14,11 +15,10 @@ from pulumi.output import Unknown
 
 from arize_pulumi.resources import TaskProvider
 from arize_pulumi.resources._provider import ResourceError
-from tests.unit.test_client_fakes import API_KEY
+from tests.support.inprocess import API_KEY, InProcessSandbox
 from tests.unit.test_resources_support import (
     DATASET_EVAL,
     PROJECT_EVAL,
-    ResourceFake,
     declared,
     run_experiment,
     wire,
@@ -26,13 +26,20 @@ from tests.unit.test_resources_support import (
 
 
 @pytest.fixture
-def fake() -> ResourceFake:
-    return ResourceFake()
+def provider(arize: InProcessSandbox) -> TaskProvider:
+    return wire(TaskProvider(), arize)
 
 
 @pytest.fixture
-def provider(fake: ResourceFake) -> TaskProvider:
-    return wire(TaskProvider(), fake)
+def ids(arize: InProcessSandbox) -> dict[str, Any]:
+    """The sandbox's default seed: space, project, dataset, experiment, evaluators, ..."""
+    return arize.ids()
+
+
+@pytest.fixture
+def experiment(ids: dict[str, Any]) -> dict[str, Any]:
+    """A run-experiment declaration on the sandbox's LLM integration."""
+    return run_experiment(ids["ai_integration"])
 
 
 def checked(
@@ -47,11 +54,11 @@ def checked(
 
 
 def created(
-    provider: TaskProvider, fake: ResourceFake, values: dict[str, Any], name: str = "eval"
+    provider: TaskProvider, arize: InProcessSandbox, values: dict[str, Any], name: str = "eval"
 ) -> tuple[dict[str, Any], CreateResult]:
     inputs = checked(provider, values, name=name).inputs
     result = provider.create(dict(inputs))
-    fake.calls.clear()
+    arize.sent.clear()
     return inputs, result
 
 
@@ -63,45 +70,45 @@ def reasons(result: CheckResult) -> list[str]:
 
 
 def test_check_resolves_names_once_and_keeps_the_ids_in_the_inputs(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     result = checked(provider, PROJECT_EVAL)
-    assert fake.keys() == ["GET /v2/spaces", "GET /v2/projects", "GET /v2/evaluators"]
+    assert arize.sent_keys() == ["GET /v2/spaces", "GET /v2/projects", "GET /v2/evaluators"]
     assert result.inputs["resolved"] == {
         "space_ref": "demo-space",
-        "space_id": fake.space_id,
+        "space_id": ids["space"],
         "project_ref": "chatbot-prod",
-        "project_id": fake.project_id,
-        "evaluator_ids": {"hallucination": fake.evaluator_ids["hallucination"]},
+        "project_id": ids["project"],
+        "evaluator_ids": {"hallucination": ids["evaluators"]["hallucination"]},
     }
     assert "__provider" not in result.inputs
 
 
 def test_an_unchanged_program_checks_without_any_request(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
     first = checked(provider, DATASET_EVAL).inputs
-    fake.calls.clear()
+    arize.sent.clear()
     again = provider.check(first, declared("eval", DATASET_EVAL))
     assert again.failures == []
-    assert fake.calls == []
+    assert arize.sent == []
     assert again.inputs["resolved"] == first["resolved"]
 
 
-def test_ids_need_no_request_and_no_space(fake: ResourceFake) -> None:
-    provider = wire(TaskProvider(), fake, space=None)
+def test_ids_need_no_request_and_no_space(arize: InProcessSandbox, ids: dict[str, Any]) -> None:
+    provider = wire(TaskProvider(), arize, space=None)
     values = {
         **PROJECT_EVAL,
-        "project": fake.project_id,
-        "evaluators": [fake.evaluator_ids["hallucination"]],
+        "project": ids["project"],
+        "evaluators": [ids["evaluators"]["hallucination"]],
     }
     result = checked(provider, values)
-    assert fake.calls == []
-    assert result.inputs["resolved"]["project_id"] == fake.project_id
+    assert arize.sent == []
+    assert result.inputs["resolved"]["project_id"] == ids["project"]
 
 
 def test_unknown_values_during_preview_are_skipped(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
     values = {
         **PROJECT_EVAL,
@@ -112,16 +119,16 @@ def test_unknown_values_during_preview_are_skipped(
     result = provider.check({}, declared("eval", values))
     assert reasons(result) == []
     assert "project_id" not in result.inputs["resolved"]
-    assert "GET /v2/projects" not in list(fake.keys())
+    assert "GET /v2/projects" not in list(arize.sent_keys())
     assert isinstance(result.inputs["project"], Unknown)
 
 
 def test_an_unknown_type_or_space_skips_what_depends_on_it(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
     values = {**PROJECT_EVAL, "type": Unknown(), "space": Unknown(), "sampling_rate": 7}
     assert reasons(provider.check({}, declared("eval", values))) == []
-    assert fake.calls == []
+    assert arize.sent == []
 
 
 def test_check_reports_every_local_problem_naming_resource_and_field(
@@ -185,8 +192,10 @@ def test_check_refuses_what_the_server_would(
     ]
 
 
-def test_check_validates_the_run_configuration_down_to_messages(provider: TaskProvider) -> None:
-    values = run_experiment()
+def test_check_validates_the_run_configuration_down_to_messages(
+    provider: TaskProvider, experiment: dict[str, Any]
+) -> None:
+    values = experiment
     values["run_configuration"]["messages"][1]["role"] = "robot"
     failures = provider.check({}, declared("exp", values)).failures
     assert [f.property for f in failures] == ["run_configuration"]
@@ -215,32 +224,34 @@ def test_near_names_are_shown(provider: TaskProvider) -> None:
 
 
 def test_a_name_and_its_id_are_the_same_evaluator(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, ids: dict[str, Any]
 ) -> None:
-    values = {**PROJECT_EVAL, "evaluators": ["hallucination", fake.evaluator_ids["hallucination"]]}
+    values = {**PROJECT_EVAL, "evaluators": ["hallucination", ids["evaluators"]["hallucination"]]}
     failures = provider.check({}, declared("eval", values)).failures
     assert [f.property for f in failures] == ["evaluators"]
     assert "same evaluator" in failures[0].reason
 
 
-def test_a_name_without_a_space_says_how_to_set_one(fake: ResourceFake) -> None:
-    provider = wire(TaskProvider(), fake, space=None)
+def test_a_name_without_a_space_says_how_to_set_one(arize: InProcessSandbox) -> None:
+    provider = wire(TaskProvider(), arize, space=None)
     failures = provider.check({}, declared("eval", PROJECT_EVAL)).failures
     assert failures and all("arize:space" in f.reason for f in failures)
-    assert fake.calls == []
+    assert arize.sent == []
 
 
-def test_a_missing_key_fails_only_when_a_lookup_is_needed(fake: ResourceFake) -> None:
-    provider = wire(TaskProvider(), fake, api_key=None)
+def test_a_missing_key_fails_only_when_a_lookup_is_needed(
+    arize: InProcessSandbox, ids: dict[str, Any]
+) -> None:
+    provider = wire(TaskProvider(), arize, api_key=None)
     failures = provider.check({}, declared("eval", PROJECT_EVAL)).failures
     assert len(failures) == 1
     assert "pulumi config set --secret arize:apiKey" in failures[0].reason
     assert "ARIZE_API_KEY" in failures[0].reason
     ids_only = {
         **PROJECT_EVAL,
-        "space": fake.space_id,
-        "project": fake.project_id,
-        "evaluators": [fake.evaluator_ids["hallucination"]],
+        "space": ids["space"],
+        "project": ids["project"],
+        "evaluators": [ids["evaluators"]["hallucination"]],
     }
     assert provider.check({}, declared("eval", ids_only)).failures == []
 
@@ -249,35 +260,35 @@ def test_a_missing_key_fails_only_when_a_lookup_is_needed(fake: ResourceFake) ->
 
 
 def test_an_unchanged_program_diffs_clean_without_requests(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     news = provider.check(inputs, declared("eval", PROJECT_EVAL)).inputs
     news["__provider"] = "different-serialization"
     diff = provider.diff(result.id, {**result.outs, "__provider": "x"}, news)
     assert diff.changes is False
-    assert fake.calls == []
+    assert arize.sent == []
 
 
 def test_switching_names_to_ids_and_casing_is_no_change(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     by_id = {
         **PROJECT_EVAL,
         "type": "TEMPLATE_EVALUATION",
-        "space": fake.space_id,
-        "project": fake.project_id,
-        "evaluators": [{"evaluator": fake.evaluator_ids["hallucination"]}],
+        "space": ids["space"],
+        "project": ids["project"],
+        "evaluators": [{"evaluator": ids["evaluators"]["hallucination"]}],
     }
     news = checked(provider, by_id, olds=inputs).inputs
     assert provider.diff(result.id, result.outs, news).changes is False
-    assert fake.calls == []
+    assert arize.sent == []
 
 
-def test_evaluator_order_does_not_matter(provider: TaskProvider, fake: ResourceFake) -> None:
+def test_evaluator_order_does_not_matter(provider: TaskProvider, arize: InProcessSandbox) -> None:
     two = {**PROJECT_EVAL, "evaluators": ["hallucination", "relevance"]}
-    inputs, result = created(provider, fake, two)
+    inputs, result = created(provider, arize, two)
     swapped = {**two, "evaluators": [{"evaluator": "relevance"}, "hallucination"]}
     news = checked(provider, swapped, olds=inputs).inputs
     assert provider.diff(result.id, result.outs, news).changes is False
@@ -306,9 +317,9 @@ def test_evaluator_order_does_not_matter(provider: TaskProvider, fake: ResourceF
     ids=["sampling", "filter", "name", "evaluators", "mappings", "type", "target"],
 )
 def test_what_updates_and_what_replaces(
-    provider: TaskProvider, fake: ResourceFake, change: dict[str, Any], replaces: list[str]
+    provider: TaskProvider, arize: InProcessSandbox, change: dict[str, Any], replaces: list[str]
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     news = checked(provider, {**PROJECT_EVAL, **change}, olds=inputs).inputs
     diff = provider.diff(result.id, result.outs, news)
     assert diff.changes is True
@@ -318,9 +329,9 @@ def test_what_updates_and_what_replaces(
 
 
 def test_a_replace_under_a_new_name_creates_first(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     news = checked(
         provider,
         {**PROJECT_EVAL, "type": "code_evaluation", "evaluators": ["json-valid"], "name": "v2"},
@@ -331,19 +342,23 @@ def test_a_replace_under_a_new_name_creates_first(
     assert diff.delete_before_replace is False
 
 
-def test_new_experiments_replace(provider: TaskProvider, fake: ResourceFake) -> None:
-    other = fake.add("experiments", "Experiment", name="candidate", dataset_id=fake.dataset_id)
-    inputs, result = created(provider, fake, DATASET_EVAL)
+def test_new_experiments_replace(
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
+) -> None:
+    other = arize.add_experiment("candidate", dataset="golden-qa")
+    inputs, result = created(provider, arize, DATASET_EVAL)
     news = checked(
         provider, {**DATASET_EVAL, "experiment_ids": ["baseline", other]}, olds=inputs
     ).inputs
     assert provider.diff(result.id, result.outs, news).replaces == ["experiment_ids"]
-    same = checked(provider, {**DATASET_EVAL, "experiment_ids": [fake.experiment_id]}, olds=inputs)
+    same = checked(provider, {**DATASET_EVAL, "experiment_ids": [ids["experiment"]]}, olds=inputs)
     assert provider.diff(result.id, result.outs, same.inputs).changes is False
 
 
-def test_unknown_values_in_diff_are_changes(provider: TaskProvider, fake: ResourceFake) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+def test_unknown_values_in_diff_are_changes(
+    provider: TaskProvider, arize: InProcessSandbox
+) -> None:
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     news = {**inputs, "project": Unknown(), "sampling_rate": Unknown()}
     diff = provider.diff(result.id, result.outs, news)
     assert diff.changes is True
@@ -351,24 +366,24 @@ def test_unknown_values_in_diff_are_changes(provider: TaskProvider, fake: Resour
 
 
 def test_leaving_sampling_rate_unset_leaves_the_server_value(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     unset = {**PROJECT_EVAL, "is_continuous": None, "sampling_rate": None}
     news = checked(provider, unset, olds=inputs).inputs
     assert provider.diff(result.id, result.outs, news).changes is False
 
 
 def test_an_update_with_nothing_to_send_makes_no_request(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
-    fake.tasks[result.id]["sampling_rate"] = 0.3
+    inputs, result = created(provider, arize, PROJECT_EVAL)
+    arize.edit_task(result.id, sampling_rate=0.3)
     news = checked(provider, {**PROJECT_EVAL, "sampling_rate": 0.3}, olds=inputs).inputs
     assert provider.diff(result.id, result.outs, news).changes is True
     outs = {**result.outs, "sampling_rate": 0.3}
     update = provider.update(result.id, outs, news)
-    assert fake.calls == []
+    assert arize.sent == []
     assert update.outs is not None
     assert update.outs["sampling_rate"] == 0.3 and update.outs["declared"]["sampling_rate"] == 0.3
     assert update.outs["task_id"] == result.id and update.outs["created_at"]
@@ -378,62 +393,64 @@ def test_an_update_with_nothing_to_send_makes_no_request(
 
 
 def test_create_returns_every_wire_field_and_the_declared_inputs(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
-    _, result = created(provider, fake, PROJECT_EVAL)
+    _, result = created(provider, arize, PROJECT_EVAL)
     outs = result.outs
     assert outs is not None
     assert result.id == outs["task_id"]
     assert outs["type"] == "TEMPLATE_EVALUATION"
-    assert outs["space_id"] == fake.space_id
-    assert outs["project_id"] == fake.project_id
+    assert outs["space_id"] == ids["space"]
+    assert outs["project_id"] == ids["project"]
     assert outs["evaluators"][0]["evaluator_name"] == "hallucination"
     assert outs["created_at"].endswith("Z")
     assert outs["declared"]["project"] == "chatbot-prod"
-    assert outs["declared"]["resolved"]["project_id"] == fake.project_id
-    body = fake.tasks[result.id]
+    assert outs["declared"]["resolved"]["project_id"] == ids["project"]
+    body = arize.task(result.id)
     assert body["sampling_rate"] == 0.5 and body["is_continuous"] is True
 
 
 def test_create_reuses_resolved_ids_and_sends_one_request(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     inputs = checked(provider, DATASET_EVAL).inputs
-    fake.calls.clear()
+    arize.sent.clear()
     provider.create(dict(inputs))
-    assert fake.keys() == ["POST /v2/tasks"]
-    (call,) = fake.calls
-    assert call.body["experiment_ids"] == [fake.experiment_id]
-    assert call.body["evaluators"] == [{"evaluator_id": fake.evaluator_ids["json-valid"]}]
+    assert arize.sent_keys() == ["POST /v2/tasks"]
+    (call,) = arize.sent
+    assert call.body["experiment_ids"] == [ids["experiment"]]
+    assert call.body["evaluators"] == [{"evaluator_id": ids["evaluators"]["json-valid"]}]
 
 
-def test_create_a_run_experiment_task(provider: TaskProvider, fake: ResourceFake) -> None:
-    _, result = created(provider, fake, run_experiment(), name="exp")
+def test_create_a_run_experiment_task(
+    provider: TaskProvider, arize: InProcessSandbox, experiment: dict[str, Any]
+) -> None:
+    _, result = created(provider, arize, experiment, name="exp")
     assert result.outs is not None
     config = result.outs["run_configuration"]
     assert config["experiment_type"] == "LLM_GENERATION"
     assert config["messages"][0]["role"] == "SYSTEM"
-    assert fake.tasks[result.id]["run_configuration"]["input_variable_format"] == "F_STRING"
+    assert arize.task(result.id)["run_configuration"]["input_variable_format"] == "F_STRING"
 
 
 def test_a_conflict_with_an_identical_task_takes_it_over_with_a_warning(
-    provider: TaskProvider, fake: ResourceFake, capsys: pytest.CaptureFixture[str]
+    provider: TaskProvider, arize: InProcessSandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     inputs = checked(provider, PROJECT_EVAL).inputs
     first = provider.create(dict(inputs))
-    fake.calls.clear()
+    arize.sent.clear()
     again = provider.create(dict(inputs))
     assert again.id == first.id
-    assert "PATCH" not in " ".join(fake.keys())
+    assert "PATCH" not in " ".join(arize.sent_keys())
     warning = capsys.readouterr().err
     assert "warning: Task 'eval'" in warning and first.id in warning
     assert "interrupted" in warning
 
 
 def test_a_conflict_with_a_different_task_fails_suggesting_adopt(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    existing = fake.add_task("eval", sampling_rate=0.2, evaluators=[])
+    existing = arize.add_task("eval", sampling_rate=0.2)
     inputs = checked(provider, PROJECT_EVAL).inputs
     with pytest.raises(ResourceError) as failed:
         provider.create(dict(inputs))
@@ -444,49 +461,57 @@ def test_a_conflict_with_a_different_task_fails_suggesting_adopt(
 
 
 def test_adopt_updates_only_the_fields_that_differ(
-    provider: TaskProvider, fake: ResourceFake, capsys: pytest.CaptureFixture[str]
+    provider: TaskProvider,
+    arize: InProcessSandbox,
+    ids: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    existing = fake.add_task(
+    existing = arize.add_task(
         "eval",
         sampling_rate=0.2,
         is_continuous=True,
         query_filter="metadata.environment = 'production'",
-        evaluators=[
-            {"evaluator_id": fake.evaluator_ids["relevance"], "evaluator_name": "relevance"}
-        ],
+        evaluators=[{"evaluator_id": ids["evaluators"]["relevance"]}],
     )
     inputs = checked(provider, {**PROJECT_EVAL, "adopt": True}).inputs
-    fake.calls.clear()
+    arize.sent.clear()
     result = provider.create(dict(inputs))
     assert result.id == existing
-    patches = [c for c in fake.calls if c.method == "PATCH"]
+    patches = [c for c in arize.sent if c.method == "PATCH"]
     assert len(patches) == 1
     assert set(patches[0].body) == {"sampling_rate", "evaluators"}
-    assert "POST /v2/tasks" not in list(fake.keys())
+    assert "POST /v2/tasks" not in list(arize.sent_keys())
     assert "took over task 'eval'" in capsys.readouterr().err
 
 
 def test_adopt_without_an_existing_task_creates_one(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
     inputs = checked(provider, {**PROJECT_EVAL, "adopt": True}).inputs
     result = provider.create(dict(inputs))
-    assert result.id in fake.tasks
+    assert result.id in arize.task_ids()
 
 
-def test_adopt_refuses_a_task_of_another_type(provider: TaskProvider, fake: ResourceFake) -> None:
-    fake.add_task("eval", type="CODE_EVALUATION")
+def test_adopt_refuses_a_task_of_another_type(
+    provider: TaskProvider, arize: InProcessSandbox
+) -> None:
+    arize.add_task("eval", "CODE_EVALUATION")
     inputs = checked(provider, {**PROJECT_EVAL, "adopt": True}).inputs
     with pytest.raises(ResourceError, match=r"cannot take over task 'eval'.*type"):
         provider.create(dict(inputs))
 
 
-def test_create_errors_name_the_resource(provider: TaskProvider, fake: ResourceFake) -> None:
-    inputs = checked(provider, PROJECT_EVAL).inputs
-    fake.fail("POST", "/v2/tasks", status=422, detail="evaluator version mismatch")
-    with pytest.raises(
-        ResourceError, match=r"^Task 'eval': creating task 'eval' failed: .*mismatch"
-    ):
+def test_create_errors_name_the_resource(provider: TaskProvider, ids: dict[str, Any]) -> None:
+    """The sandbox refuses (422) an evaluator version that belongs to another evaluator."""
+    version = ids["evaluator_versions"]["relevance"]
+    mismatched = [{"evaluator": "hallucination", "evaluator_version_id": version}]
+    inputs = checked(provider, {**PROJECT_EVAL, "evaluators": mismatched}).inputs
+    refusal = (
+        f"evaluators[0].evaluator_version_id: {version} is not a version of evaluator "
+        + ids["evaluators"]["hallucination"]
+    )
+    prefix = r"^Task 'eval': creating task 'eval' failed: .*"
+    with pytest.raises(ResourceError, match=prefix + re.escape(refusal) + "$"):
         provider.create(dict(inputs))
 
 
@@ -494,16 +519,16 @@ def test_create_errors_name_the_resource(provider: TaskProvider, fake: ResourceF
 
 
 def test_update_patches_only_changed_fields_without_fetching(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     news = checked(
         provider, {**PROJECT_EVAL, "sampling_rate": 0.9, "query_filter": None}, olds=inputs
     ).inputs
-    fake.calls.clear()
+    arize.sent.clear()
     update = provider.update(result.id, result.outs, news)
-    assert fake.keys() == [f"PATCH /v2/tasks/{result.id}"]
-    assert fake.calls[0].body == {"sampling_rate": 0.9, "query_filter": None}
+    assert arize.sent_keys() == [f"PATCH /v2/tasks/{result.id}"]
+    assert arize.sent[0].body == {"sampling_rate": 0.9, "query_filter": None}
     outs = update.outs
     assert outs is not None
     assert outs["sampling_rate"] == 0.9 and outs.get("query_filter") is None
@@ -512,23 +537,23 @@ def test_update_patches_only_changed_fields_without_fetching(
 
 
 def test_update_of_a_run_configuration_sends_it_whole(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
-    inputs, result = created(provider, fake, run_experiment(), name="exp")
-    changed = run_experiment()
+    inputs, result = created(provider, arize, run_experiment(ids["ai_integration"]), name="exp")
+    changed = run_experiment(ids["ai_integration"])
     changed["run_configuration"]["invocation_parameters"]["temperature"] = 0.7
     news = checked(provider, changed, olds=inputs, name="exp").inputs
     assert provider.diff(result.id, result.outs, news).replaces == []
     provider.update(result.id, result.outs, news)
-    (call,) = [c for c in fake.calls if c.method == "PATCH"]
+    (call,) = [c for c in arize.sent if c.method == "PATCH"]
     assert call.body["run_configuration"]["invocation_parameters"]["temperature"] == 0.7
 
 
 def test_update_of_a_task_deleted_out_of_band_says_to_refresh(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    inputs, result = created(provider, fake, PROJECT_EVAL)
-    del fake.tasks[result.id]
+    inputs, result = created(provider, arize, PROJECT_EVAL)
+    arize.delete_entity("task", result.id)
     news = checked(provider, {**PROJECT_EVAL, "sampling_rate": 0.1}, olds=inputs).inputs
     with pytest.raises(ResourceError, match="pulumi refresh"):
         provider.update(result.id, result.outs, news)
@@ -538,14 +563,13 @@ def test_update_of_a_task_deleted_out_of_band_says_to_refresh(
 
 
 def test_read_reports_drift_in_outputs_and_inputs(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
-    _, result = created(provider, fake, PROJECT_EVAL)
-    fake.tasks[result.id].update(
+    _, result = created(provider, arize, PROJECT_EVAL)
+    arize.edit_task(
+        result.id,
         sampling_rate=0.1,
-        evaluators=[
-            {"evaluator_id": fake.evaluator_ids["relevance"], "evaluator_name": "relevance"}
-        ],
+        evaluators=[{"evaluator_id": ids["evaluators"]["relevance"]}],
     )
     read = provider.read(result.id, result.outs)
     assert read.id == result.id
@@ -557,53 +581,53 @@ def test_read_reports_drift_in_outputs_and_inputs(
     news = checked(provider, PROJECT_EVAL, olds=read.inputs).inputs
     diff = provider.diff(result.id, read.outs, news)
     assert diff.changes is True and diff.replaces == []
-    fake.calls.clear()
+    arize.sent.clear()
     provider.update(result.id, read.outs, news)
-    (patch,) = [c for c in fake.calls if c.method == "PATCH"]
+    (patch,) = [c for c in arize.sent if c.method == "PATCH"]
     assert set(patch.body) == {"sampling_rate", "evaluators"}
 
 
 def test_read_without_drift_keeps_the_declaration(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    _, result = created(provider, fake, PROJECT_EVAL)
+    _, result = created(provider, arize, PROJECT_EVAL)
     read = provider.read(result.id, result.outs)
     assert read.inputs == result.outs["declared"]
     news = checked(provider, PROJECT_EVAL, olds=read.inputs).inputs
     assert provider.diff(result.id, read.outs, news).changes is False
 
 
-def test_read_drops_a_task_that_is_gone(provider: TaskProvider, fake: ResourceFake) -> None:
-    _, result = created(provider, fake, PROJECT_EVAL)
-    del fake.tasks[result.id]
+def test_read_drops_a_task_that_is_gone(provider: TaskProvider, arize: InProcessSandbox) -> None:
+    _, result = created(provider, arize, PROJECT_EVAL)
+    arize.delete_entity("task", result.id)
     read = provider.read(result.id, result.outs)
     assert read.id == "" and read.outs == {}
 
 
-def test_read_costs_one_request(provider: TaskProvider, fake: ResourceFake) -> None:
+def test_read_costs_one_request(provider: TaskProvider, arize: InProcessSandbox) -> None:
     """Refresh reads each task once and looks nothing up."""
-    _, result = created(provider, fake, PROJECT_EVAL)
-    before = len(fake.calls)
+    _, result = created(provider, arize, PROJECT_EVAL)
+    before = len(arize.sent)
     provider.read(result.id, result.outs)
-    assert fake.keys()[before:] == [f"GET /v2/tasks/{result.id}"]
+    assert arize.sent_keys()[before:] == [f"GET /v2/tasks/{result.id}"]
 
 
 # --- delete -------------------------------------------------------------------------------
 
 
 def test_delete_removes_the_task_and_treats_404_as_done(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    _, result = created(provider, fake, PROJECT_EVAL)
+    _, result = created(provider, arize, PROJECT_EVAL)
     provider.delete(result.id, result.outs)
-    assert result.id not in fake.tasks
+    assert result.id not in arize.task_ids()
     provider.delete(result.id, result.outs)
-    assert fake.keys() == [f"DELETE /v2/tasks/{result.id}"] * 2
+    assert arize.sent_keys() == [f"DELETE /v2/tasks/{result.id}"] * 2
 
 
-def test_errors_never_carry_the_api_key(provider: TaskProvider, fake: ResourceFake) -> None:
-    _, result = created(provider, fake, PROJECT_EVAL)
-    fake.fail("DELETE", f"/v2/tasks/{result.id}", status=401, detail="bad key")
+def test_errors_never_carry_the_api_key(provider: TaskProvider, arize: InProcessSandbox) -> None:
+    _, result = created(provider, arize, PROJECT_EVAL)
+    arize.fail("DELETE", f"/v2/tasks/{result.id}", status=401)
     with pytest.raises(ResourceError) as failed:
         provider.delete(result.id, result.outs)
     assert API_KEY not in str(failed.value) and API_KEY not in repr(failed.value)
@@ -611,24 +635,25 @@ def test_errors_never_carry_the_api_key(provider: TaskProvider, fake: ResourceFa
 
 
 def test_a_refused_key_fails_check_once_naming_the_setting(
-    provider: TaskProvider, fake: ResourceFake
+    provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    fake.fail("GET", "/v2/spaces", status=401, detail="bad key")
+    arize.fail("GET", "/v2/spaces", status=401)
     failures = provider.check({}, declared("eval", PROJECT_EVAL)).failures
     assert len(failures) == 1
     reason = failures[0].reason
     assert reason.startswith("Task 'eval': cannot look up space 'demo-space'")
     assert "arize:apiKey" in reason and API_KEY not in reason
-    assert fake.keys() == ["GET /v2/spaces"]
+    assert arize.sent_keys() == ["GET /v2/spaces"]
 
 
-@pytest.mark.parametrize("values", [PROJECT_EVAL, DATASET_EVAL, run_experiment()])
+@pytest.mark.parametrize("kind", ["project", "dataset", "run_experiment"])
 def test_an_unchanged_preview_loads_neither_validators_nor_request_models(
-    provider: TaskProvider, fake: ResourceFake, values: dict[str, Any]
+    provider: TaskProvider, arize: InProcessSandbox, experiment: dict[str, Any], kind: str
 ) -> None:
     """Inputs equal to the state's passed check before; a fresh provider process checks and
     diffs them without a request and without building the pydantic request models."""
-    inputs, result = created(provider, fake, values)
+    values = {"project": PROJECT_EVAL, "dataset": DATASET_EVAL, "run_experiment": experiment}
+    inputs, result = created(provider, arize, values[kind])
     news = {k: v for k, v in inputs.items() if k != "resolved"}
     probe = (
         "import json, sys\n"

@@ -1,7 +1,9 @@
-"""TaskRunProvider: trigger, wait, outcome, timeouts, diff, refresh and delete."""
+"""TaskRunProvider: trigger, wait, outcome, timeouts, diff, refresh and delete, against the
+sandbox app; a wait moves the sandbox's clock instead of sleeping."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,30 +14,36 @@ from arize_pulumi.resources import TaskRunProvider
 from arize_pulumi.resources._provider import ResourceError
 from arize_pulumi.resources.task_run_provider import Progress
 from arize_pulumi.tasks.models import TaskRun
-from tests.unit.test_resources_support import ResourceFake, wire
+from tests.support.control import rfc3339
+from tests.support.inprocess import InProcessSandbox
+from tests.unit.test_resources_support import wire
 
 WINDOW = {"data_start_time": "2026-11-01T00:00:00Z", "data_end_time": "2026-11-02T00:00:00Z"}
-DONE = [
-    {"status": "RUNNING", "num_successes": 3},
-    {"status": "RUNNING", "num_successes": 7, "num_errors": 1},
-    {"status": "COMPLETED", "num_successes": 10, "num_errors": 1, "num_skipped": 2},
-]
+
+
+def days_ago(arize: InProcessSandbox, start: float, end: float) -> dict[str, str]:
+    """A data window from ``start`` to ``end`` days before the sandbox's now."""
+    now = arize.clock.now()
+    return {
+        "data_start_time": rfc3339(now - timedelta(days=start)),
+        "data_end_time": rfc3339(now - timedelta(days=end)),
+    }
 
 
 @pytest.fixture
-def fake() -> ResourceFake:
-    return ResourceFake()
+def task_id(arize: InProcessSandbox) -> str:
+    """A template-evaluation task on the default project that ran once, over the day before
+    yesterday: a run needs no data window then (it starts where the last one ended)."""
+    task_id = arize.add_task("eval")
+    arize.add_run(task_id, "COMPLETED", **days_ago(arize, 2, 1))
+    return task_id
 
 
 @pytest.fixture
-def task_id(fake: ResourceFake) -> str:
-    return fake.add_task("eval")
-
-
-@pytest.fixture
-def provider(fake: ResourceFake) -> TaskRunProvider:
-    provider = wire(TaskRunProvider(), fake)
-    provider._sleep = fake.sleeps.append
+def provider(arize: InProcessSandbox) -> TaskRunProvider:
+    """Its waits move the sandbox's clock (recorded in ``arize.slept``)."""
+    provider = wire(TaskRunProvider(), arize)
+    provider._sleep = arize.sleep
     return provider
 
 
@@ -52,12 +60,13 @@ def checked(
 
 
 def started(
-    provider: TaskRunProvider, fake: ResourceFake, values: dict[str, Any], script: Any = None
+    provider: TaskRunProvider, arize: InProcessSandbox, values: dict[str, Any]
 ) -> tuple[dict[str, Any], CreateResult]:
+    """A run created from ``values``; it ends as the sandbox's runs do unless an outcome was
+    scripted for its task (``arize.outcome``)."""
     inputs = checked(provider, values).inputs
-    fake.next_runs.append(list(script if script is not None else DONE))
     result = provider.create(dict(inputs))
-    fake.calls.clear()
+    arize.sent.clear()
     return inputs, result
 
 
@@ -65,14 +74,14 @@ def started(
 
 
 def test_check_looks_the_task_up_once_for_its_type(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
     first = checked(provider, {"task": task_id, **WINDOW}).inputs
-    assert fake.keys() == [f"GET /v2/tasks/{task_id}"]
+    assert arize.sent_keys() == [f"GET /v2/tasks/{task_id}"]
     assert first["resolved"]["task_type"] == "TEMPLATE_EVALUATION"
-    fake.calls.clear()
+    arize.sent.clear()
     checked(provider, {"task": task_id, **WINDOW}, olds=first)
-    assert fake.calls == []
+    assert arize.sent == []
 
 
 def test_check_refuses_fields_of_the_other_task_type(
@@ -89,10 +98,10 @@ def test_check_refuses_fields_of_the_other_task_type(
 
 
 def test_an_unknown_task_checks_only_what_the_fields_decide(
-    provider: TaskRunProvider, fake: ResourceFake
+    provider: TaskRunProvider, arize: InProcessSandbox
 ) -> None:
     fine = provider.check({}, inputs_of({"task": Unknown(), **WINDOW}))
-    assert fine.failures == [] and fake.calls == []
+    assert fine.failures == [] and arize.sent == []
     mixed = provider.check({}, inputs_of({"task": Unknown(), **WINDOW, "max_examples": 3}))
     assert [f.property for f in mixed.failures] == ["max_examples"]
     window = provider.check(
@@ -134,9 +143,9 @@ def test_a_missing_task_fails_check(provider: TaskRunProvider) -> None:
 
 
 def test_a_run_experiment_task_needs_an_experiment_name(
-    provider: TaskRunProvider, fake: ResourceFake
+    provider: TaskRunProvider, arize: InProcessSandbox
 ) -> None:
-    experiment = fake.add_task("exp", type="RUN_EXPERIMENT")
+    experiment = arize.add_task("exp", "RUN_EXPERIMENT")
     failures = provider.check({}, inputs_of({"task": experiment})).failures
     assert [f.property for f in failures] == ["experiment_name"]
 
@@ -145,58 +154,61 @@ def test_a_run_experiment_task_needs_an_experiment_name(
 
 
 def test_create_waits_and_reports_progress(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str, capsys: pytest.CaptureFixture[str]
+    provider: TaskRunProvider,
+    arize: InProcessSandbox,
+    task_id: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """A 4 s run (PENDING for its first 0.8 s) polled every 2 s: PENDING, RUNNING with 37 of
+    its 100 spans done, then COMPLETED."""
     inputs = checked(provider, {"task": task_id, **WINDOW, "poll_interval": 2}).inputs
-    fake.calls.clear()
-    fake.next_runs.append(list(DONE))
+    arize.sent.clear()
+    arize.outcome(task_id, "COMPLETED", duration=4)
     result = provider.create(dict(inputs))
     outs = result.outs
     assert outs is not None
     assert result.id == outs["run_id"]
     assert outs["status"] == "COMPLETED"
-    assert (outs["num_successes"], outs["num_errors"], outs["num_skipped"]) == (10, 1, 2)
+    assert (outs["num_successes"], outs["num_errors"], outs["num_skipped"]) == (91, 5, 4)
     assert outs["task_id"] == task_id
     assert outs["declared"]["data_start_time"] == WINDOW["data_start_time"]
-    assert fake.keys()[0] == f"POST /v2/tasks/{task_id}/trigger"
-    assert fake.calls[0].body == {
+    assert arize.sent_keys()[0] == f"POST /v2/tasks/{task_id}/trigger"
+    assert arize.sent[0].body == {
         "data_start_time": "2026-11-01T00:00:00.000Z",
         "data_end_time": "2026-11-02T00:00:00.000Z",
     }
-    assert fake.sleeps == [2, 2]
+    assert arize.slept == [2, 2]
     err = capsys.readouterr().err
     assert (
-        f"TaskRun 'nightly': run {result.id} COMPLETED (10 succeeded, 1 errors, 2 skipped)" in err
+        f"TaskRun 'nightly': run {result.id} COMPLETED (91 succeeded, 5 errors, 4 skipped)" in err
     )
-    assert "RUNNING: 3 succeeded" in err
+    assert f"run {result.id} PENDING: 0 succeeded, 0 errors, 0 skipped" in err
+    assert f"run {result.id} RUNNING: 35 succeeded, 1 errors, 1 skipped" in err
     assert f"started run {result.id}; waiting up to 600s" in err
 
 
 def test_a_status_outside_succeed_on_fails_with_everything_in_one_message(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
+    """A failed run of 100 spans ends with half of them evaluated, half of those in error."""
     inputs = checked(provider, {"task": task_id}).inputs
-    fake.next_runs.append(
-        [{"status": "FAILED", "num_successes": 2, "num_errors": 5, "failure_reason": "judge down"}]
-    )
+    arize.outcome(task_id, "FAILED", "judge down")
     with pytest.raises(ResourceError) as failed:
         provider.create(dict(inputs))
     message = str(failed.value)
-    run_id = next(iter(fake.runs))
+    run_id, _earlier = arize.run_ids(task_id)
     assert message == (
-        f"TaskRun 'nightly': run {run_id} FAILED (2 succeeded, 5 errors, 0 skipped): judge down; "
-        "succeed_on is COMPLETED"
+        f"TaskRun 'nightly': run {run_id} FAILED (25 succeeded, 25 errors, 0 skipped): "
+        "judge down; succeed_on is COMPLETED"
     )
 
 
 def test_succeed_on_may_accept_other_statuses(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
+    arize.outcome(task_id, "CANCELLED", "all data already evaluated")
     _, result = started(
-        provider,
-        fake,
-        {"task": task_id, "succeed_on": ["completed", "cancelled"]},
-        [{"status": "CANCELLED", "failure_reason": "all data already evaluated"}],
+        provider, arize, {"task": task_id, "succeed_on": ["completed", "cancelled"]}
     )
     assert result.outs is not None and result.outs["status"] == "CANCELLED"
 
@@ -204,14 +216,14 @@ def test_succeed_on_may_accept_other_statuses(
 @pytest.mark.parametrize("action", ["cancel", "fail", "keep"])
 def test_timeout_acts_on_on_timeout(
     provider: TaskRunProvider,
-    fake: ResourceFake,
+    arize: InProcessSandbox,
     task_id: str,
     action: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     values = {"task": task_id, "timeout": 12, "poll_interval": 5, "on_timeout": action}
     inputs = checked(provider, values).inputs
-    fake.next_runs.append([{"status": "RUNNING", "num_successes": i} for i in range(1, 10)])
+    arize.outcome(task_id, "HANG")
     run_state = "CANCELLED" if action == "cancel" else "RUNNING"
     if action == "keep":
         result = provider.create(dict(inputs))
@@ -221,52 +233,52 @@ def test_timeout_acts_on_on_timeout(
         with pytest.raises(ResourceError) as failed:
             provider.create(dict(inputs))
         message = str(failed.value)
-        run_id = next(iter(fake.runs))
+        run_id, _earlier = arize.run_ids(task_id)
         assert message.startswith(f"TaskRun 'nightly': run {run_id} is still RUNNING after 12s")
         assert ("cancelled it" in message) == (action == "cancel")
         assert ("left it running" in message) == (action == "fail")
-    assert fake.sleeps == [5, 5, 2]
-    assert next(iter(fake.runs.values()))["status"] == run_state
+    assert arize.slept == [5, 5, 2]
+    run_id, _earlier = arize.run_ids(task_id)
+    assert arize.run(run_id)["status"] == run_state
 
 
 def test_wait_false_records_the_started_run_and_refresh_completes_it(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    _, result = started(provider, fake, {"task": task_id, "wait": False})
+    _, result = started(provider, arize, {"task": task_id, "wait": False})
     assert result.outs is not None and result.outs["status"] == "PENDING"
-    assert fake.sleeps == []
-    fake.runs[result.id].update(status="COMPLETED", num_successes=4)
-    fake.run_script.clear()
+    assert arize.slept == []
+    arize.clock.advance(arize.run_duration)
     read = provider.read(result.id, result.outs)
     assert read.id == result.id
     assert read.outs is not None
-    assert read.outs["status"] == "COMPLETED" and read.outs["num_successes"] == 4
+    assert read.outs["status"] == "COMPLETED" and read.outs["num_successes"] == 91
     assert read.outs["declared"] == result.outs["declared"]
 
 
 def test_a_run_in_progress_refuses_a_new_one_clearly(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    fake.add_run(task_id, status="RUNNING")
+    arize.add_run(task_id, "RUNNING", **days_ago(arize, 1, 1 / 24))
     inputs = checked(provider, {"task": task_id}).inputs
     with pytest.raises(ResourceError, match=r"refused a new run.*in progress"):
         provider.create(dict(inputs))
 
 
 def test_fields_of_the_wrong_type_are_refused_before_any_trigger(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
     inputs = checked(provider, {"task": task_id}).inputs
     inputs["max_examples"] = 3
     with pytest.raises(ResourceError, match="max_examples"):
         provider.create(dict(inputs))
-    assert not any(call.method == "POST" for call in fake.calls)
+    assert not any(call.method == "POST" for call in arize.sent)
 
 
 def test_a_task_given_by_name_resolves_in_the_space(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    _, result = started(provider, fake, {"task": "eval"})
+    _, result = started(provider, arize, {"task": "eval"})
     assert result.outs is not None and result.outs["task_id"] == task_id
 
 
@@ -274,16 +286,16 @@ def test_a_task_given_by_name_resolves_in_the_space(
 
 
 def test_wait_settings_alone_update_in_place_without_requests(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    inputs, result = started(provider, fake, {"task": task_id, **WINDOW})
+    inputs, result = started(provider, arize, {"task": task_id, **WINDOW})
     news = checked(
         provider, {"task": task_id, **WINDOW, "timeout": 30, "wait": False}, olds=inputs
     ).inputs
     diff = provider.diff(result.id, result.outs, news)
     assert diff.changes is True and diff.replaces == []
     update = provider.update(result.id, result.outs, news)
-    assert fake.calls == []
+    assert arize.sent == []
     outs = update.outs
     assert outs is not None
     assert outs["run_id"] == result.id and outs["status"] == "COMPLETED"
@@ -291,9 +303,9 @@ def test_wait_settings_alone_update_in_place_without_requests(
 
 
 def test_wait_settings_spelled_differently_are_no_change(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    inputs, result = started(provider, fake, {"task": task_id, **WINDOW})
+    inputs, result = started(provider, arize, {"task": task_id, **WINDOW})
     respelled = {
         "timeout": 600,
         "poll_interval": 5,
@@ -306,9 +318,9 @@ def test_wait_settings_spelled_differently_are_no_change(
 
 
 def test_an_unchanged_run_diffs_clean(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    inputs, result = started(provider, fake, {"task": task_id, **WINDOW, "triggers": ["v1"]})
+    inputs, result = started(provider, arize, {"task": task_id, **WINDOW, "triggers": ["v1"]})
     same_instant = {
         "data_start_time": "2026-11-01T00:00:00.000+00:00",
         "data_end_time": "2026-11-02T01:00:00+01:00",
@@ -317,7 +329,7 @@ def test_an_unchanged_run_diffs_clean(
         provider, {"task": task_id, **same_instant, "triggers": ["v1"]}, olds=inputs
     ).inputs
     assert provider.diff(result.id, result.outs, news).changes is False
-    assert fake.calls == []
+    assert arize.sent == []
 
 
 @pytest.mark.parametrize(
@@ -332,12 +344,12 @@ def test_an_unchanged_run_diffs_clean(
 )
 def test_trigger_changes_are_a_new_run(
     provider: TaskRunProvider,
-    fake: ResourceFake,
+    arize: InProcessSandbox,
     task_id: str,
     change: dict[str, Any],
     replaces: list[str],
 ) -> None:
-    inputs, result = started(provider, fake, {"task": task_id, **WINDOW})
+    inputs, result = started(provider, arize, {"task": task_id, **WINDOW})
     news = {**inputs, **change}
     diff = provider.diff(result.id, result.outs, news)
     assert diff.replaces == replaces
@@ -345,19 +357,19 @@ def test_trigger_changes_are_a_new_run(
 
 
 def test_another_task_is_a_new_run(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    inputs, result = started(provider, fake, {"task": task_id})
-    other = fake.add_task("other")
+    inputs, result = started(provider, arize, {"task": task_id})
+    other = arize.add_task("other")
     news = checked(provider, {"task": other}, olds=inputs).inputs
     assert provider.diff(result.id, result.outs, news).replaces == ["task"]
     assert provider.diff(result.id, result.outs, {**inputs, "task": Unknown()}).replaces == ["task"]
 
 
 def test_on_delete_cancel_replaces_delete_first(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    inputs, result = started(provider, fake, {"task": task_id, "on_delete": "cancel"})
+    inputs, result = started(provider, arize, {"task": task_id, "on_delete": "cancel"})
     diff = provider.diff(result.id, result.outs, {**inputs, "triggers": 2})
     assert diff.delete_before_replace is True
 
@@ -366,34 +378,33 @@ def test_on_delete_cancel_replaces_delete_first(
 
 
 def test_read_drops_a_run_that_is_gone(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    _, result = started(provider, fake, {"task": task_id})
-    del fake.runs[result.id]
+    _, result = started(provider, arize, {"task": task_id})
+    arize.delete_entity("run", result.id)
     read = provider.read(result.id, result.outs)
     assert read.id == "" and read.outs == {}
 
 
 def test_delete_detaches_by_default(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    _, result = started(provider, fake, {"task": task_id, "wait": False})
+    _, result = started(provider, arize, {"task": task_id, "wait": False})
     provider.delete(result.id, result.outs)
-    assert fake.calls == []
-    assert fake.runs[result.id]["status"] == "PENDING"
+    assert arize.sent == []
+    assert arize.run(result.id)["status"] == "PENDING"
 
 
 def test_delete_cancels_a_run_still_going_when_asked(
-    provider: TaskRunProvider, fake: ResourceFake, task_id: str
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    _, result = started(provider, fake, {"task": task_id, "wait": False, "on_delete": "cancel"})
-    fake.run_script.clear()
+    _, result = started(provider, arize, {"task": task_id, "wait": False, "on_delete": "cancel"})
     provider.delete(result.id, result.outs)
-    assert fake.runs[result.id]["status"] == "CANCELLED"
-    fake.calls.clear()
+    assert arize.run(result.id)["status"] == "CANCELLED"
+    arize.sent.clear()
     provider.delete(result.id, result.outs)
-    assert [c.method for c in fake.calls] == ["GET"]
-    del fake.runs[result.id]
+    assert [c.method for c in arize.sent] == ["GET"]
+    arize.delete_entity("run", result.id)
     provider.delete(result.id, result.outs)
 
 
