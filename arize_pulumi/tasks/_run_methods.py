@@ -21,7 +21,12 @@ from arize_pulumi.tasks._core import (
 )
 from arize_pulumi.tasks._lookups import LookupMethods
 from arize_pulumi.tasks._transport import WRITE_RETRY_STATUSES
-from arize_pulumi.tasks.errors import InvalidArgumentError, WaitTimeoutError
+from arize_pulumi.tasks.errors import (
+    ArizeError,
+    BadRequestError,
+    InvalidArgumentError,
+    WaitTimeoutError,
+)
 from arize_pulumi.tasks.ids import is_id
 from arize_pulumi.tasks.models import RequestModel, RunStatus, Task, TaskRun, TaskRunList, TaskType
 from arize_pulumi.tasks.resolve import PAGE_LIMIT, iter_pages
@@ -228,14 +233,32 @@ class RunMethods(LookupMethods):
         return self._transport.parse(TaskRun, response)
 
     def cancel_run(self, run_id: str) -> TaskRun:
-        """Cancel a run that is pending or running; returns the run as the server left it."""
+        """Cancel a run that is pending or running; returns the run as the server left it.
+
+        A retry refused with a 400 (the API's answer for a run no longer active; it has no
+        409 for cancel) may follow an earlier attempt that landed unseen: the run is read
+        then, and returned when it is ``CANCELLED``; otherwise the refusal is raised.
+        """
         self._check_run_id(run_id)
-        response = self._transport.request(
-            "POST",
-            f"/v2/task-runs/{path_segment(run_id)}/cancel",
-            budget=self._budget(),
-            retry_statuses=WRITE_RETRY_STATUSES,
-        )
+        budget = self._budget()
+        run_path = f"/v2/task-runs/{path_segment(run_id)}"
+        try:
+            response = self._transport.request(
+                "POST", f"{run_path}/cancel", budget=budget, retry_statuses=WRITE_RETRY_STATUSES
+            )
+        except BadRequestError as refused:
+            if refused.attempts < 2:
+                raise
+            try:
+                run = self._transport.parse(
+                    TaskRun, self._transport.request("GET", run_path, budget=budget)
+                )
+            except ArizeError:
+                raise refused from None
+            if run.status is not RunStatus.CANCELLED:
+                raise
+            logger.debug("run %s was cancelled by an earlier attempt of this cancel", run_id)
+            return run
         return self._transport.parse(TaskRun, response)
 
     @staticmethod

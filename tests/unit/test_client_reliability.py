@@ -11,6 +11,7 @@ import pytest
 
 from arize_pulumi.tasks import (
     APIConnectionError,
+    BadRequestError,
     ConflictError,
     NotFoundError,
     RetryPolicy,
@@ -239,17 +240,44 @@ def test_a_trigger_answered_429_after_it_landed_adopts_the_run(arize: InProcessS
     assert arize.run_ids(task_id) == [run.id]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sandbox, as the API documents, answers 400 to a cancel of a run that is no "
-    "longer active; cancel_run does not yet read that answer after an unknown outcome as its "
-    "own cancel having landed",
-)
 def test_cancel_is_retried(arize: InProcessSandbox) -> None:
+    """The first attempt lands unseen; the retry is refused (400: the run is no longer
+    active), so the client reads the run and finds its own cancel done."""
     run_id = arize.add_run(arize.add_task("checks"), "RUNNING")
     arize.fail("POST", r"/v2/task-runs/.*/cancel", exception=httpx.ReadTimeout, phase="after")
-    assert arize.client().cancel_run(run_id).status == "CANCELLED"
+    run = arize.client().cancel_run(run_id)
+    assert run.id == run_id and run.status == "CANCELLED"
     assert arize.count_sent("POST") == 2
+    cancel = f"POST /v2/task-runs/{run_id}/cancel"
+    assert arize.sent_keys() == [cancel, cancel, f"GET /v2/task-runs/{run_id}"]
+    assert arize.run(run_id)["status"] == "CANCELLED"
+
+
+def test_a_retried_cancel_refused_for_a_run_that_ended_otherwise_raises(
+    arize: InProcessSandbox,
+) -> None:
+    """The first attempt never landed and the run completed before the retry: the refusal
+    stands, after one read of the run."""
+    run_id = arize.add_run(arize.add_task("checks"), "RUNNING")
+    arize.fail("POST", r"/v2/task-runs/.*/cancel", status=503)
+    client = arize.client(retry=RetryPolicy(sleep=lambda _: arize.clock.advance(RUN_SECONDS)))
+    with pytest.raises(BadRequestError) as info:
+        client.cancel_run(run_id)
+    assert info.value.attempts == 2
+    assert info.value.detail == (
+        f"run_id: run {run_id} is already COMPLETED; only PENDING or RUNNING runs can be cancelled"
+    )
+    cancel = f"POST /v2/task-runs/{run_id}/cancel"
+    assert arize.sent_keys() == [cancel, cancel, f"GET /v2/task-runs/{run_id}"]
+
+
+def test_a_cancel_refused_at_once_is_not_read_again(arize: InProcessSandbox) -> None:
+    """A first attempt refused is the answer: the run was over before the cancel."""
+    run_id = arize.add_run(arize.add_task("checks"), "CANCELLED")
+    with pytest.raises(BadRequestError) as info:
+        arize.client().cancel_run(run_id)
+    assert info.value.attempts == 1
+    assert arize.sent_keys() == [f"POST /v2/task-runs/{run_id}/cancel"]
 
 
 def test_connection_errors_never_show_the_key(arize: InProcessSandbox) -> None:
