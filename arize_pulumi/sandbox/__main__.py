@@ -45,6 +45,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "move it with POST /_sandbox/clock",
     )
     parser.add_argument(
+        "--rich-answers",
+        action="store_true",
+        help="answer as richly as the real API: unknown keys in every object, null for every "
+        "optional field that is absent or empty; switch with POST /_sandbox/rich-answers",
+    )
+    parser.add_argument(
         "--log-level",
         default="info",
         choices=["debug", "info", "warning", "error"],
@@ -118,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_duration=args.run_duration,
         db=args.db,
         frozen_at=args.freeze_at,
+        rich_answers=args.rich_answers,
     )
     try:
         store = Store(settings.db)

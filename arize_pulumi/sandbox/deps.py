@@ -32,6 +32,8 @@ class Settings:
     db: str = ":memory:"
     frozen_at: datetime | None = None
     """Start with the clock frozen at this instant instead of on real time."""
+    rich_answers: bool = False
+    """Start with rich answers on (see :mod:`.rich`); ``POST /_sandbox/rich-answers`` switches."""
 
 
 def get_settings(request: Request) -> Settings:

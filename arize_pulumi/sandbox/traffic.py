@@ -1,7 +1,7 @@
-"""Request counting, fault injection and the access log, as one ASGI middleware.
+"""Request counting, fault injection, rich answers and the access log, as one ASGI middleware.
 
-Counts and faults apply to the Arize API (``/v2``) only, never to ``/_sandbox`` control
-calls, so a test can inject faults and still read counts and reset state.
+Counts, faults and rich answers (:mod:`.rich`) apply to the Arize API (``/v2``) only, never to
+``/_sandbox`` control calls, so a test can inject faults and still read counts and reset state.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .problems import PROBLEM_MEDIA_TYPE, problem_body
+from .rich import RichAnswers, rewrite, root_shape
 
 API_PREFIX = "/v2/"
 
@@ -73,13 +74,14 @@ class Plan:
 
 
 class Traffic:
-    """Thread-safe request counts and the fault configuration."""
+    """Thread-safe request counts, the fault configuration and the rich-answers switch."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
         self._faults: FaultSpec | None = None
         self._random = random.Random()
+        self.rich = RichAnswers()
 
     def snapshot(self) -> RequestCounts:
         with self._lock:
@@ -150,9 +152,10 @@ class TrafficMiddleware:
             await send(message)
 
         plan = Plan()
+        template = ""
         if path.startswith(API_PREFIX):
-            key = f"{method} {route_template(self.routes, scope)}"
-            plan = self.traffic.admit(key, method, path)
+            template = route_template(self.routes, scope)
+            plan = self.traffic.admit(f"{method} {template}", method, path)
         # Latency comes before the work, or with phase "after" between the work and the
         # answer: a change the server has made but not yet acknowledged.
         delay_after = plan.latency if plan.phase == "after" else 0.0
@@ -167,10 +170,11 @@ class TrafficMiddleware:
             await send_logged(message)
 
         if plan.status is None:
-            await self.app(scope, receive, send_answer)
+            rewriting = self._rewriter(scope, method, template, send_answer) if template else None
+            await self._run_app(scope, receive, rewriting or send_answer, template)
         else:
             if plan.phase == "after":
-                await self.app(scope, receive, _discard)
+                await self._run_app(scope, receive, _discard, template)
             if plan.disconnect:
                 await _cut(send_answer)
             else:
@@ -180,6 +184,70 @@ class TrafficMiddleware:
         if plan.status is not None:
             fault = " (connection cut)" if plan.disconnect else " (injected)"
         logger.info("%s %s %d %.1fms%s", method, path, status, elapsed, fault)
+
+    async def _run_app(self, scope: Scope, receive: Receive, send: Send, template: str) -> None:
+        """Run the app; a successful write to a planted task through the API ends what shows
+        through of the planted document: all of it on a delete, the fields set on a PATCH."""
+        method, task_id = str(scope["method"]), str(scope["path"]).rsplit("/", 1)[-1]
+        if (
+            template != "/v2/tasks/{task_id}"
+            or method not in ("PATCH", "DELETE")
+            or not self.traffic.rich.is_planted(task_id)
+        ):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+
+        async def receive_kept() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                body.extend(message.get("body", b""))
+            return message
+
+        async def send_seen(message: Message) -> None:
+            # The body has been read by the time the answer starts: forget before answering.
+            if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
+                self.traffic.rich.written(task_id, method, bytes(body))
+            await send(message)
+
+        await self.app(scope, receive_kept, send_seen)
+
+    def _rewriter(self, scope: Scope, method: str, template: str, send: Send) -> Send | None:
+        """A ``send`` that holds the answer and rewrites its JSON (:func:`.rich.rewrite`), when
+        answers are rich or tasks were planted; else ``None``."""
+        state = getattr(scope.get("app"), "state", None)
+        started_rich = bool(getattr(getattr(state, "settings", None), "rich_answers", False))
+        rich = self.traffic.rich.enabled(started_rich)
+        tasks = template.startswith("/v2/tasks")
+        if not rich and not (tasks and self.traffic.rich.any_planted()):
+            return None
+        head: Message | None = None
+        chunks: list[bytes] = []
+
+        async def send_rewritten(message: Message) -> None:
+            nonlocal head
+            if message["type"] == "http.response.start":
+                head = message
+                return
+            if message["type"] != "http.response.body" or head is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            headers = list(head.get("headers", []))
+            media = dict(headers).get(b"content-type", b"").split(b";")[0].strip()
+            if body and media in (b"application/json", PROBLEM_MEDIA_TYPE.encode()):
+                shape = root_shape(method, template, int(head["status"]))
+                planted = self.traffic.rich.planted() if tasks else {}
+                body = rewrite(body, shape, rich=rich, planted=planted)
+                headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+            await send({**head, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        return send_rewritten
 
 
 async def _discard(message: Message) -> None:

@@ -14,6 +14,14 @@ Outside the Arize API: not in ``/openapi.json``, not counted, never faulted. Bod
   ``DELETE /_sandbox/faults`` clears them.
 - ``GET /_sandbox/requests``: ``{"total", "counts"}`` of API requests by route;
   ``DELETE`` resets them.
+- ``POST /_sandbox/rich-answers``: ``{"enabled": true|false}`` makes ``/v2`` answers as rich
+  as the real API's, or plain again (see :mod:`..rich`); ``GET`` answers ``{"enabled"}``.
+  ``--rich-answers`` starts the server with them on.
+- ``POST /_sandbox/raw/tasks``: ``{"space": name or ID, "task": {document}}`` stores a task
+  document as given (any ``type``, any ``run_configuration``, any keys; ``name`` and ``type``
+  required; no ``id``), as the real API may hold one the provider does not model; answers
+  ``201 {"id", "space_id", "task"}``. The API then lists, reads and deletes it like any other
+  task, answering the keys of the document it does not model as well.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..deps import ControlServiceDep, TrafficDep, require_api_key
+from ..deps import ControlServiceDep, SettingsDep, TrafficDep, require_api_key
+from ..rich import PlantedTask, RawTask, RichAnswersSwitch
 from ..seed import Seed, SeedResult
 from ..traffic import FaultSpec, RequestCounts
 from .common import StrictJsonRoute
@@ -103,3 +112,23 @@ def request_counts(traffic: TrafficDep) -> RequestCounts:
 def reset_request_counts(traffic: TrafficDep) -> Response:
     traffic.reset()
     return Response(status_code=204)
+
+
+@router.get("/rich-answers", dependencies=authed)
+def rich_answers(traffic: TrafficDep, settings: SettingsDep) -> RichAnswersSwitch:
+    return RichAnswersSwitch(enabled=traffic.rich.enabled(settings.rich_answers))
+
+
+@router.post("/rich-answers", dependencies=authed)
+def switch_rich_answers(body: RichAnswersSwitch, traffic: TrafficDep) -> RichAnswersSwitch:
+    """Answer ``/v2`` requests as richly as the real API (unknown keys, nulls), or not."""
+    traffic.rich.switch(body.enabled)
+    return body
+
+
+@router.post("/raw/tasks", status_code=201, dependencies=authed)
+def plant_task(body: RawTask, service: ControlServiceDep, traffic: TrafficDep) -> PlantedTask:
+    """Store a task document the provider does not model, as the real API may hold one."""
+    task_id, space_id, document = service.plant_task(body.space, body.task)
+    traffic.rich.plant(task_id, document)
+    return PlantedTask(id=task_id, space_id=space_id, task=document)

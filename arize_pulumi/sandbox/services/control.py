@@ -1,13 +1,15 @@
 """The control surface's changes to the stored world: seeding, out-of-band deletes, scripted
-outcomes. Outside the Arize API, for demos and tests."""
+outcomes, planted tasks. Outside the Arize API, for demos and tests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..clock import SandboxClock
-from ..problems import ProblemError
+from ..problems import ProblemError, bad_request, conflict, not_found
 from ..seed import Seed, SeedResult, apply_seed, world
-from ..store import Row, Store
-from .common import SANDBOX_USER_ID, delete_task, require
+from ..store import Row, Store, Tx
+from .common import SANDBOX_USER_ID, delete_task, require, stamp
 
 ENTITY_KINDS: dict[str, str] = {
     "space": "space",
@@ -98,3 +100,51 @@ class ControlService:
                 task_id,
                 {"status": status, "failure_reason": failure_reason, "duration": duration},
             )
+
+    def plant_task(self, space: str, document: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+        """Store a task document as given, as the real API may hold one this sandbox would
+        never make (a ``type`` or ``experiment_type`` it does not know, keys it does not
+        model). ``name`` and ``type`` are required, ``name`` unique in the space; a
+        ``project_id`` or ``dataset_id`` must be of the space. Timestamps and the creator are
+        filled in when missing. Answers the task's ID, its space's ID and the stored document."""
+        name, kind = document.get("name"), document.get("type")
+        if not isinstance(name, str) or not 1 <= len(name) <= 255:
+            raise bad_request("task.name: a string of 1 to 255 characters is required")
+        if not isinstance(kind, str) or not kind:
+            raise bad_request("task.type: a non-empty string is required")
+        if "id" in document:
+            raise bad_request("task.id: the sandbox assigns the ID")
+        now = stamp(self.clock.now())
+        with self.store.transaction() as tx:
+            space_row = _space(tx, space)
+            parent_id = None
+            for key, parent_kind in (("project_id", "project"), ("dataset_id", "dataset")):
+                value = document.get(key)
+                if value is None:
+                    continue
+                parent = tx.get(parent_kind, str(value))
+                if parent is None or parent.space_id != space_row.id:
+                    raise not_found(f"task.{key}: {parent_kind} {value} not in space {space}")
+                parent_id = parent.id
+            if tx.find("task", space_ids=[space_row.id], name=name):
+                raise conflict(f"task.name: a task named {name!r} already exists in {space}")
+            doc = {
+                "created_at": now,
+                "updated_at": now,
+                "last_run_at": None,
+                "created_by_user_id": SANDBOX_USER_ID,
+                **document,
+            }
+            row = tx.insert("task", doc, name=name, parent_id=parent_id, space_id=space_row.id)
+            return row.id, space_row.id, {"id": row.id, **doc}
+
+
+def _space(tx: Tx, space: str) -> Row:
+    """A space by ID, else by exact name (404 if neither)."""
+    row = tx.get("space", space)
+    if row is None:
+        named = tx.find("space", name=space)
+        row = named[0] if named else None
+    if row is None:
+        raise not_found(f"space: space {space!r} not found")
+    return row

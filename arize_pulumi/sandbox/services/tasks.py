@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from arize_pulumi.tasks.models import (
+    READING,
     CreateEvaluationTaskRequest,
     CreateRunExperimentTaskRequest,
     Task,
@@ -30,13 +31,15 @@ from .references import check_evaluators, check_experiments, check_run_configura
 
 def task_view(row: Row, now: datetime) -> Task:
     """A task as the API shows it at ``now``: ``last_run_at`` counts runs chained to an
-    experiment from the moment they appear."""
+    experiment from the moment they appear. The stored document is read as an answer is
+    (``READING``), so a task planted as the real API may hold it (a ``type`` this package does
+    not know, nulls, unknown keys) is listed and read like any other."""
     doc = {**row.doc, "id": row.id}
     runs_at = [datetime.fromisoformat(at) for at in (doc.pop(CHAINED_RUNS, None) or {}).values()]
     if doc["last_run_at"] is not None:
         runs_at.append(datetime.fromisoformat(doc["last_run_at"]))
     doc["last_run_at"] = stamp(max((at for at in runs_at if at <= now), default=None))
-    return Task.model_validate(doc)
+    return Task.model_validate(doc, context=READING)
 
 
 def _check_name_free(tx: Tx, space_id: str, name: str, task_id: str | None) -> None:
