@@ -20,7 +20,7 @@ FOLDERS = sorted(path.parent for path in EXAMPLES.glob("*/Pulumi.yaml"))
 def test_the_examples_are_there() -> None:
     names = {folder.name for folder in FOLDERS}
     assert {"project-eval", "dataset-eval", "run-experiment", "adopt-existing"} <= names
-    assert {"nightly-run", "experiment-chain"} <= names
+    assert {"nightly-run", "experiment-chain", "trace-eval"} <= names
     for folder in FOLDERS:
         assert (folder / "README.md").is_file(), folder
         assert (folder / "__main__.py").is_file(), folder
