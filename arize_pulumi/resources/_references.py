@@ -211,10 +211,14 @@ class References:
                 ids[ref] = found
         self.resolved["experiment_ids"] = ids
 
-    def task(self, given: Any, with_type: Callable[[TasksClient, str], tuple[str, str]]) -> None:
-        """Resolve a task reference into ``task_ref`` / ``task_id`` / ``task_type``.
+    def task(
+        self, given: Any, with_type: Callable[[TasksClient, str], tuple[str, str, str]]
+    ) -> None:
+        """Resolve a task reference into ``task_ref`` / ``task_id`` / ``task_type`` /
+        ``task_on`` (``project`` or ``dataset``).
 
-        The task's type is kept with its ID: a trigger needs it, and it never changes.
+        The task's type and target are kept with its ID: a trigger needs them, and they never
+        change.
         """
         if not isinstance(given, str) or not given or is_unknown(given):
             return
@@ -224,10 +228,11 @@ class References:
             previous.get("task_ref") == given
             and isinstance(previous.get("task_id"), str)
             and isinstance(previous.get("task_type"), str)
+            and isinstance(previous.get("task_on"), str)
             and (is_id(given) or self._same_space)
         ):
-            self.resolved["task_id"] = previous["task_id"]
-            self.resolved["task_type"] = previous["task_type"]
+            for key in ("task_id", "task_type", "task_on"):
+                self.resolved[key] = previous[key]
             return
         if not is_id(given) and not self._needs_space("task", f"task '{given}'"):
             return
@@ -237,4 +242,5 @@ class References:
             "task", f"task '{given}'", scope, lambda c: with_type(c, str(space or ""))
         )
         if found is not None:
-            self.resolved["task_id"], self.resolved["task_type"] = found
+            task_id, task_type, task_on = found
+            self.resolved |= {"task_id": task_id, "task_type": task_type, "task_on": task_on}

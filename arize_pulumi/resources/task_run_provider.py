@@ -133,10 +133,10 @@ class TaskRunProvider(ProviderBase):
         return refs
 
     @staticmethod
-    def _task_with_type(task: str) -> Callable[[TasksClient, str], tuple[str, str]]:
-        def lookup(client: TasksClient, space: str) -> tuple[str, str]:
+    def _task_with_type(task: str) -> Callable[[TasksClient, str], tuple[str, str, str]]:
+        def lookup(client: TasksClient, space: str) -> tuple[str, str, str]:
             found = client.get(task, space=space or None)
-            return found.id, found.type.value
+            return found.id, found.type.value, "dataset" if found.dataset_id else "project"
 
         return lookup
 
@@ -181,13 +181,16 @@ class TaskRunProvider(ProviderBase):
         for prop, message in refs.problems:
             failures.append(CheckFailure(prop, f"{label}: {message}"))
         if not self._unchanged(olds, inputs):
-            from arize_pulumi.tasks.validation import validate_trigger_fields
+            from arize_pulumi.tasks.validation import trigger_window, validate_trigger_fields
 
             unknown: list[str] = []
             fields = {
                 f.name: known_copy(values.get(f.name), f.name, unknown) for f in TRIGGER_FIELDS
             }
-            for problem in validate_trigger_fields(refs.resolved.get("task_type"), fields):
+            problems = validate_trigger_fields(refs.resolved.get("task_type"), fields)
+            if refs.resolved.get("task_on") == "dataset":
+                problems += trigger_window(True, fields)[1]
+            for problem in problems:
                 if not touches_unknown(problem.field, unknown):
                     fail(problem.field or "task", problem.reason)
         inputs["resolved"] = refs.resolved
@@ -232,7 +235,7 @@ class TaskRunProvider(ProviderBase):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Trigger a run and, unless ``wait`` is false, wait for an outcome in ``succeed_on``."""
         from arize_pulumi.tasks.errors import ArizeError, ConflictError
-        from arize_pulumi.tasks.validation import validate_trigger_fields
+        from arize_pulumi.tasks.validation import trigger_window, validate_trigger_fields
 
         inputs = self._inputs(props)
         label = _label(inputs)
@@ -245,6 +248,9 @@ class TaskRunProvider(ProviderBase):
             raise ResourceError(f"{label}: task {inputs.get('task')!r} could not be resolved")
         arguments = self._trigger_arguments(inputs)
         problems = validate_trigger_fields(task_type, arguments)
+        if resolved.get("task_on") is not None and task_type != "RUN_EXPERIMENT":
+            arguments, window = trigger_window(resolved["task_on"] == "dataset", arguments)
+            problems += window
         if problems:
             raise ResourceError(
                 f"{label}: task {task_id} is {task_type}: "

@@ -31,26 +31,18 @@ from arize_pulumi.tasks.ids import is_id
 from arize_pulumi.tasks.models import RequestModel, RunStatus, Task, TaskRun, TaskRunList, TaskType
 from arize_pulumi.tasks.resolve import PAGE_LIMIT, iter_pages
 from arize_pulumi.tasks.retry import RetryBudget
-from arize_pulumi.tasks.validation import parse_run_status, parse_task_type, trigger_body
+from arize_pulumi.tasks.validation import (
+    parse_run_status,
+    parse_task_type,
+    trigger_body,
+    trigger_window,
+)
 
 __all__ = ["RunMethods"]
 
 logger = logging.getLogger("arize_pulumi.tasks")
 
 _ACTIVE = frozenset({RunStatus.PENDING, RunStatus.RUNNING})
-
-
-def _window_for(task: Task, given: dict[str, Any]) -> dict[str, Any]:
-    """The data window rules of the service: only tasks on a project take one, and it needs
-    both ends (an end left out is now, as Arize's own CLI sends it)."""
-    window = [k for k in ("data_start_time", "data_end_time") if k in given]
-    if task.dataset_id is not None and window:
-        raise InvalidArgumentError(
-            window[0], "only for tasks on a project; a dataset task evaluates its experiments"
-        )
-    if "data_start_time" in given and "data_end_time" not in given:
-        return given | {"data_end_time": datetime.now(UTC)}
-    return given
 
 
 class RunMethods(LookupMethods):
@@ -112,7 +104,8 @@ class RunMethods(LookupMethods):
         given = {k: v for k, v in fields.items() if v is not None}
         raise_first(trigger_body(kind, given)[1])
         if current is not None and kind.is_evaluation:
-            given = _window_for(current, given)
+            given, problems = trigger_window(current.dataset_id is not None, given)
+            raise_first(problems)
         if current is not None and experiment_ids is not None:
             if current.dataset_id is None:
                 raise InvalidArgumentError("experiment_ids", "only for tasks on a dataset")

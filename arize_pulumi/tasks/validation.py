@@ -23,6 +23,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -483,6 +484,26 @@ def trigger_body(
     if is_evaluation:
         return _validate(TriggerEvaluationRunRequest, given)
     return _validate(TriggerRunExperimentRequest, given)
+
+
+def trigger_window(
+    on_dataset: bool, fields: Mapping[str, Any], now: datetime | None = None
+) -> tuple[dict[str, Any], list[InvalidArgumentError]]:
+    """The service's data-window rules for a run of an evaluation task: only a task on a
+    project takes a window, and it needs both ends, so an end left out is ``now`` (as Arize's
+    own CLI sends it). Returns the fields to send and the problems."""
+    given = {k: v for k, v in fields.items() if v is not None}
+    window = [k for k in ("data_start_time", "data_end_time") if k in given]
+    if on_dataset:
+        return given, [
+            InvalidArgumentError(
+                key, "only for tasks on a project; a task on a dataset evaluates its experiments"
+            )
+            for key in window
+        ]
+    if "data_start_time" in given and "data_end_time" not in given:
+        given["data_end_time"] = now or datetime.now(UTC)
+    return given, []
 
 
 def validate_trigger_fields(
