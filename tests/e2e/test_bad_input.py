@@ -13,7 +13,7 @@ from pulumi import automation as auto
 import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 
 import arize_pulumi
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox, start_sandbox
+from tests.support.sandbox import Sandbox, start_sandbox
 
 pytestmark = pytest.mark.e2e
 

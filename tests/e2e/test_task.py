@@ -12,7 +12,8 @@ from pulumi import automation as auto
 import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox, evaluation_task
+from tests.support.api import evaluation_task
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

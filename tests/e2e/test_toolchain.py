@@ -7,7 +7,7 @@ import pytest
 
 import arize_pulumi
 from tests.e2e.conftest import MakeStack
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

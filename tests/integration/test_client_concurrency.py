@@ -12,7 +12,7 @@ import pytest
 
 from arize_pulumi.tasks import TasksClient
 from arize_pulumi.tasks.models import Task
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from arize_pulumi.tasks import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from arize_pulumi.tasks import RetryPolicy, ServerError, TasksClient
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ from arize_pulumi.tasks import (
     TasksClient,
     WaitTimeoutError,
 )
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 

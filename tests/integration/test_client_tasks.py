@@ -18,7 +18,7 @@ from arize_pulumi.tasks import (
     TaskType,
     TemplateEvaluationConfig,
 )
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 

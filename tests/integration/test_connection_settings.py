@@ -26,7 +26,7 @@ from arize_pulumi.resources import ProviderSettings, TaskProvider
 from arize_pulumi.resources._provider import ResourceError
 from arize_pulumi.tasks import APIConnectionError, APIError, RetryPolicy, TasksClient
 from arize_pulumi.tasks._config import ENVIRONMENT
-from tests.sandbox_harness import Sandbox
+from tests.support.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 
@@ -282,7 +282,7 @@ def _openssl(*args: str, cwd: Path) -> None:
 def private_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA and a certificate for 127.0.0.1 that it signed, made with the openssl CLI."""
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is not installed")
+        pytest.fail("the openssl command is needed to make a private CA: apt-get install openssl")
     where = tmp_path_factory.mktemp("ca")
     curve = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
     _openssl(

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox_harness import Sandbox, assert_problem, evaluation_task, start_sandbox
+from tests.support.api import assert_problem, evaluation_task
+from tests.support.sandbox import Sandbox, start_sandbox
 
 pytestmark = pytest.mark.integration
 

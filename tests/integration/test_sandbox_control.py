@@ -10,13 +10,8 @@ import httpx
 import pytest
 
 from arize_pulumi.tasks.ids import id_kind
-from tests.sandbox_harness import (
-    Sandbox,
-    assert_problem,
-    dataset_task,
-    evaluation_task,
-    start_sandbox,
-)
+from tests.support.api import assert_problem, dataset_task, evaluation_task
+from tests.support.sandbox import Sandbox, start_sandbox
 
 pytestmark = pytest.mark.integration
 

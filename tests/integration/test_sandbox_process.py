@@ -17,12 +17,9 @@ import httpx
 import pytest
 import yaml
 
-from tests.sandbox_harness import (
-    Sandbox,
-    SandboxError,
-    evaluation_task,
-    start_sandbox,
-)
+from tests.support.api import evaluation_task
+from tests.support.control import SandboxError
+from tests.support.sandbox import Sandbox, start_sandbox
 
 pytestmark = pytest.mark.integration
 
