@@ -169,6 +169,15 @@ def test_a_trace_task_round_trips(make_stack: MakeStack, sandbox: Sandbox) -> No
     assert not evaluator.get("query_mappings")
     stack.preview(expect_no_changes=True)
 
+    # And a span task becomes a trace task the same way.
+    stack.program = programs.tasks({"trace": programs.TRACE_EVAL})
+    assert ops(stack.preview()) == {"update": 1}
+    stack.up()
+    assert stack.outputs()["trace.task_id"] == task_id
+    live = server_task(sandbox, task_id)
+    assert live["query_filter"] is None
+    assert set(filters(live)) == {"A", "B"}
+
     stack.destroy()
     assert server_tasks(sandbox) == []
 
