@@ -4,9 +4,7 @@ SDK (``arize`` 8.61.0, ``arize/config.py``), and handed to ``httpx.Client``."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import ssl
 import subprocess
 import sys
@@ -134,50 +132,6 @@ def test_the_api_url_is_the_official_sdks(
     env: dict[str, str], arguments: dict[str, Any], expected: str
 ) -> None:
     assert url_or_error(env, arguments) == expected
-
-
-def official_python() -> str | None:
-    """An interpreter with Arize's official SDK: ``$ARIZE_OFFICIAL_PYTHON``, else the
-    repository's ``.venv-official``."""
-    found = os.environ.get("ARIZE_OFFICIAL_PYTHON") or str(ROOT / ".venv-official/bin/python")
-    return found if os.path.exists(found) else None
-
-
-_SDK_SCRIPT = """
-import json, os, sys
-from arize.config import SDKConfiguration
-from arize.regions import Region
-results = []
-for env, arguments in json.loads(sys.stdin.read()):
-    for name in [n for n in os.environ if n.startswith("ARIZE_")]:
-        del os.environ[name]
-    os.environ.update(env)
-    if "region" in arguments:
-        arguments["region"] = Region(arguments["region"])
-    try:
-        results.append(SDKConfiguration(api_key="k", **arguments).api_url)
-    except Exception:
-        results.append("error")
-print(json.dumps(results))
-"""
-
-
-def test_the_table_is_what_the_official_sdk_computes() -> None:
-    python = official_python()
-    if python is None:
-        pytest.skip("no interpreter with the official arize SDK (set ARIZE_OFFICIAL_PYTHON)")
-    cases = [[env, arguments] for env, arguments, _ in SDK_CASES]
-    done = subprocess.run(
-        [python, "-c", _SDK_SCRIPT],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={"PATH": os.environ.get("PATH", ""), "ARIZE_LOG_ENABLE": "false"},
-    )
-    official = json.loads(done.stdout.strip().splitlines()[-1])
-    assert official == [expected for _, _, expected in SDK_CASES]
 
 
 # Where this client differs from the SDK, on purpose: a blank variable is unset (the SDK
