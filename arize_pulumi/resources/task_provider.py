@@ -263,7 +263,8 @@ class TaskProvider(ProviderBase):
         if fixed:
             raise ResourceError(
                 f"{label}: cannot take over task '{existing.name}' ({existing.id}) in {where}: "
-                f"its {', '.join(fixed)} differ from this declaration and cannot be changed in "
+                f"its {', '.join(fixed)} {'differs' if len(fixed) == 1 else 'differ'} from this "
+                "declaration and cannot be changed in "
                 "place; delete that task or give this one another name"
             )
         task = existing

@@ -40,6 +40,7 @@ from arize_pulumi.tasks.models import (
 from arize_pulumi.tasks.resolve import PAGE_LIMIT, iter_pages, space_label, space_required
 from arize_pulumi.tasks.retry import RetryBudget
 from arize_pulumi.tasks.validation import (
+    EVALUATION_TASK_FIELDS,
     EvaluatorSpec,
     evaluation_task_body,
     parse_task_type,
@@ -168,16 +169,8 @@ class TaskMethods(LookupMethods):
         ``query_mappings`` for a trace/session task with ``query_filters``);
         ``experiment_ids`` may be experiment names of the dataset.
         """
-        fields: dict[str, Any] = {
-            "project": project,
-            "dataset": dataset,
-            "experiment_ids": experiment_ids,
-            "sampling_rate": sampling_rate,
-            "is_continuous": is_continuous,
-            "query_filter": query_filter,
-            "query_filters": query_filters,
-            "evaluators": evaluators,
-        }
+        given = locals()
+        fields: dict[str, Any] = {k: given[k] for k in sorted(EVALUATION_TASK_FIELDS)}
         raise_first(validate_evaluation_task(type=type, name=name, **fields))
         body, _ = evaluation_task_body(fields)
         inputs = body["evaluators"]

@@ -13,10 +13,10 @@ validators so the client refuses what the sandbox refuses, with the same words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -170,8 +170,9 @@ EvaluatorTypeField = Annotated[EvaluatorType, _wire_enum(EvaluatorType)]
 
 
 def _tolerated(model: type[BaseModel], data: Any) -> Any:
-    """``data`` without the keys ``model`` does not know and without ``null`` where a field
-    has a non-null default, so the default stands (what an answer of the real API needs)."""
+    """``data`` without the keys ``model`` does not know, without ``null`` where a field has a
+    non-null default (so the default stands), and with ``null`` in a list or map the model
+    needs read as an empty one: what an answer of the real API needs."""
     if not isinstance(data, dict):
         return data
     fields: dict[str, FieldInfo] = {}
@@ -184,10 +185,17 @@ def _tolerated(model: type[BaseModel], data: Any) -> Any:
         if key not in fields:
             continue
         info = fields[key]
-        if value is None and (info.default is not None or info.default_factory is not None):
-            continue
+        if value is None:
+            if info.is_required():
+                value = _EMPTY.get(get_origin(info.annotation), lambda: None)()
+            elif info.default is not None or info.default_factory is not None:
+                continue
         kept[key] = value
     return kept
+
+
+_EMPTY: dict[Any, Callable[[], Any]] = {list: list, dict: dict}
+"""What ``null`` means in a collection the model needs: an empty one."""
 
 
 class WireModel(BaseModel):

@@ -348,6 +348,8 @@ def validate_evaluation_task(
     query_filters: Any = None,
 ) -> list[InvalidArgumentError]:
     """Check the arguments of ``create_evaluation_task``."""
+    given = locals()
+    fields = {k: given[k] for k in EVALUATION_TASK_FIELDS}
     try:
         kind = parse_task_type(type)
     except InvalidArgumentError as exc:
@@ -360,20 +362,7 @@ def validate_evaluation_task(
                 "created with create_run_experiment_task",
             )
         ]
-    return validate_task(
-        kind,
-        {
-            "name": name,
-            "project": project,
-            "dataset": dataset,
-            "experiment_ids": experiment_ids,
-            "sampling_rate": sampling_rate,
-            "is_continuous": is_continuous,
-            "query_filter": query_filter,
-            "query_filters": query_filters,
-            "evaluators": evaluators,
-        },
-    )
+    return validate_task(kind, {"name": name, **fields})
 
 
 def validate_run_experiment_task(

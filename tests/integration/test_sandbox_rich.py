@@ -356,22 +356,12 @@ def test_the_client_reads_rich_trace_tasks_runs_and_lookups(sandbox: Sandbox) ->
         assert [r.id for r in c.iter_runs(task_id)] == [run.id]
 
 
-KNOWN_CLIENT_GAP = (
-    "arize_pulumi.tasks.models does not read yet what the official models allow: an empty "
-    "list answered as null (TaskList.tasks, ProjectList.projects, ...), a query mapping's "
-    "query_ids null (any declared query), an agent call's input_template null (the "
-    "configuration is then kept as a raw dict, and refresh reports drift)"
-)
-
-
-@pytest.mark.xfail(reason=KNOWN_CLIENT_GAP, strict=True)
 def test_the_client_reads_an_empty_page_answered_as_null(sandbox: Sandbox) -> None:
     rich(sandbox, True)
     with TasksClient(sandbox.api_key, sandbox.base_url, space="demo-space", warn_alpha=False) as c:
         assert c.find("no-such-task") is None
 
 
-@pytest.mark.xfail(reason=KNOWN_CLIENT_GAP, strict=True)
 def test_the_client_reads_query_ids_answered_as_null(sandbox: Sandbox) -> None:
     task_id = sandbox.control().post("/v2/tasks", json=trace_task(sandbox.ids(), "any")).json()
     rich(sandbox, True)
@@ -381,7 +371,6 @@ def test_the_client_reads_query_ids_answered_as_null(sandbox: Sandbox) -> None:
         assert evaluator.query_mappings[0].query_ids == []
 
 
-@pytest.mark.xfail(reason=KNOWN_CLIENT_GAP, strict=True)
 def test_the_client_reads_an_empty_input_template_answered_as_null(sandbox: Sandbox) -> None:
     ids = sandbox.ids()
     config = {
