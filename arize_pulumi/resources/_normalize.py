@@ -181,13 +181,17 @@ def canonical_query_mappings(value: Any) -> Any:
 
 
 def canonical_query_filters(value: Any) -> Any:
-    """Trace/session queries ordered by id, with ``""`` and no expression the same."""
+    """Trace/session queries ordered by id; a lone filter without an expression has its own
+    id as one (what Arize echoes), and ``""`` is no expression."""
     if not isinstance(value, Mapping):
         return value
     filters = value.get("filters")
+    expression = text_or_none(value.get("expression"))
     if isinstance(filters, list):
         filters = sorted(filters, key=stable)
-    return {"filters": filters, "expression": text_or_none(value.get("expression"))}
+        if expression is None and len(filters) == 1 and isinstance(filters[0], Mapping):
+            expression = filters[0].get("id")
+    return {"filters": filters, "expression": expression}
 
 
 def canonical_run_configuration(value: Any) -> Any:

@@ -403,7 +403,7 @@ OUT_OF_BAND: dict[str, tuple[dict[str, Any], dict[str, Any], Any]] = {
     "query_filters": (
         TRACE_TASK,
         {"query_filters": ONE_QUERY},
-        {"filters": ONE_QUERY["filters"], "expression": None},
+        {"filters": ONE_QUERY["filters"], "expression": "A"},
     ),
     "run_configuration": (
         RUN_EXPERIMENT_TASK,

@@ -63,15 +63,6 @@ def spaces_matching(tx: Tx, space_id: str | None, space_name: str | None) -> lis
     return [s.id for s in candidates]
 
 
-def space_scope(tx: Tx, space_id: str | None, space_name: str | None) -> list[str] | None:
-    """As :func:`spaces_matching`, but a ``space_name`` that matches no space is a 404 (what
-    the task list still answers)."""
-    scope = spaces_matching(tx, space_id, space_name)
-    if scope == [] and space_name is not None:
-        raise not_found(f"space_name: no space matches {space_name!r}")
-    return scope
-
-
 def _space(r: Row) -> Space:
     return Space(
         id=r.id,

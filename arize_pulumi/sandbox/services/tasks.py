@@ -25,7 +25,7 @@ from ..paging import decode_cursor, page
 from ..problems import bad_request, conflict
 from ..store import Row, Store, Tx
 from .common import CHAINED_RUNS, SANDBOX_USER_ID, delete_task, require, stamp
-from .lookups import space_scope
+from .lookups import spaces_matching
 from .references import check_evaluators, check_experiments, check_run_configuration
 
 
@@ -46,6 +46,17 @@ def _check_name_free(tx: Tx, space_id: str, name: str, task_id: str | None) -> N
     for other in tx.find("task", space_ids=[space_id], name=name):
         if other.id != task_id:
             raise conflict(f"name: a task named {name!r} already exists in space {space_id}")
+
+
+def _stored_filters(filters: TaskQueryFilters | None) -> dict[str, Any] | None:
+    """Trace/session queries as Arize keeps them: a lone filter without an expression gets
+    one, its own id (what a read echoes)."""
+    if filters is None:
+        return None
+    stored = filters.to_wire()
+    if not filters.expression and len(filters.filters) == 1:
+        stored["expression"] = filters.filters[0].id
+    return stored
 
 
 def _check_shape(doc: dict[str, Any]) -> None:
@@ -84,7 +95,7 @@ class TaskService:
         if project_id is not None and dataset_id is not None:
             raise bad_request("project_id, dataset_id: filter by one of them, not both")
         with self.store.transaction() as tx:
-            space_ids = space_scope(tx, space_id, space_name)
+            space_ids = spaces_matching(tx, space_id, space_name)
             parent_id = None
             if project_id is not None:
                 parent_id = require(tx, "project", project_id, "project_id").id
@@ -142,8 +153,7 @@ class TaskService:
                         tx, request.experiment_ids or [], target, now
                     )
                 doc["query_filter"] = request.query_filter
-                if request.query_filters is not None:
-                    doc["query_filters"] = request.query_filters.to_wire()
+                doc["query_filters"] = _stored_filters(request.query_filters)
                 doc["evaluators"] = check_evaluators(
                     tx, request.evaluators, str(target.space_id), TaskType(request.type)
                 )
@@ -198,8 +208,7 @@ class TaskService:
         if "query_filter" in fields:
             row.doc["query_filter"] = update.query_filter
         if "query_filters" in fields:
-            filters = update.query_filters
-            row.doc["query_filters"] = None if filters is None else filters.to_wire()
+            row.doc["query_filters"] = _stored_filters(update.query_filters)
         _check_shape(row.doc)
 
     def _update_run_experiment(
