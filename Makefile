@@ -68,4 +68,4 @@ bench: toolchain
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m bench.run_all $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OFFICIAL_VENV) .state .pytest_cache .mypy_cache .ruff_cache
