@@ -159,6 +159,8 @@ Timestamp = Annotated[
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 Name = Annotated[str, Field(min_length=1, max_length=255)]
+TaskName = Annotated[str, Field(min_length=1)]
+"""A task's name: not empty; Arize's request models set no maximum."""
 
 
 TaskTypeField = Annotated[TaskType, _wire_enum(TaskType)]
@@ -277,7 +279,8 @@ class ResponseFormat(RequestModel):
 
 class ToolConfig(RequestModel):
     tools: list[dict[str, Any]] | None = None
-    tool_choice: str | dict[str, Any] | None = None
+    tool_choice: Any = None
+    """A mode (``"auto"``, ...) or an object naming a tool: Arize's API leaves it untyped."""
 
 
 class InvocationParameters(RequestModel):
@@ -509,7 +512,8 @@ class Evaluator(WireModel):
 class Experiment(WireModel):
     id: str
     name: str
-    dataset_id: str
+    dataset_id: str | None = None
+    """``None`` for an experiment not tied to a dataset."""
     dataset_version_id: str | None = None
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
@@ -625,7 +629,7 @@ class CreateEvaluationTaskRequest(RequestModel):
     type: Annotated[
         Literal["TEMPLATE_EVALUATION", "CODE_EVALUATION"], BeforeValidator(_enum_casing)
     ]
-    name: Name
+    name: TaskName
     project_id: NonEmptyStr | None = None
     dataset_id: NonEmptyStr | None = None
     experiment_ids: list[NonEmptyStr] | None = None
@@ -657,7 +661,7 @@ class CreateEvaluationTaskRequest(RequestModel):
 
 class CreateRunExperimentTaskRequest(RequestModel):
     type: Annotated[Literal["RUN_EXPERIMENT"], BeforeValidator(_enum_casing)]
-    name: Name
+    name: TaskName
     dataset_id: NonEmptyStr
     run_configuration: RunConfiguration
 
@@ -685,7 +689,7 @@ class UpdateEvaluationTaskRequest(RequestModel):
     """PATCH body of an evaluation task; ``query_filter=None`` clears the filter and
     ``query_filters=None`` the whole trace/session shape."""
 
-    name: Name | None = None
+    name: TaskName | None = None
     sampling_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     is_continuous: bool | None = None
     query_filter: str | None = None
@@ -709,7 +713,7 @@ class UpdateEvaluationTaskRequest(RequestModel):
 class UpdateRunExperimentTaskRequest(RequestModel):
     """PATCH body of a run-experiment task; the run configuration is replaced whole."""
 
-    name: Name | None = None
+    name: TaskName | None = None
     run_configuration: RunConfiguration | None = None
 
     @model_validator(mode="after")

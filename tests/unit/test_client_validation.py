@@ -88,7 +88,6 @@ INVALID_CALLS: list[tuple[str, Callable[[TasksClient], object], str]] = [
     ),
     ("sampling above 1", evaluation(sampling_rate=1.5), "sampling_rate"),
     ("empty name", evaluation(name=""), "name"),
-    ("long name", evaluation(name="x" * 256), "name"),
     ("bad type", evaluation(type="summary"), "type"),
     ("run type", evaluation(type="RUN_EXPERIMENT"), "type"),
     ("a name needs a space", evaluation(space=None), "space"),
