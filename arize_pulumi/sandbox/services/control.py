@@ -108,8 +108,8 @@ class ControlService:
         ``project_id`` or ``dataset_id`` must be of the space. Timestamps and the creator are
         filled in when missing. Answers the task's ID, its space's ID and the stored document."""
         name, kind = document.get("name"), document.get("type")
-        if not isinstance(name, str) or not 1 <= len(name) <= 255:
-            raise bad_request("task.name: a string of 1 to 255 characters is required")
+        if not isinstance(name, str) or not name:
+            raise bad_request("task.name: a non-empty string is required")
         if not isinstance(kind, str) or not kind:
             raise bad_request("task.type: a non-empty string is required")
         if "id" in document:
