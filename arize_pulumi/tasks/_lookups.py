@@ -53,6 +53,18 @@ class LookupMethods(ClientCore):
         """The ID of an experiment given by name (in the dataset) or ID."""
         return self._resolver.experiment_id(experiment, dataset_id, self._budget())
 
+    def resolve_ai_integration_id(self, integration: str, *, space: str | None = None) -> str:
+        """The ID of an LLM AI integration given by name (in ``space``) or ID, as
+        ``run_configuration.ai_integration`` names it."""
+        self._needs_space(space, integration)
+        return self._resolver.ai_integration_id(integration, self._space(space), self._budget())
+
+    def resolve_agent_integration_id(self, integration: str, *, space: str | None = None) -> str:
+        """The ID of an agent integration given by name (in ``space``) or ID, as an
+        ``AGENT_CALL`` run configuration's ``integration`` names it."""
+        self._needs_space(space, integration)
+        return self._resolver.agent_integration_id(integration, self._space(space), self._budget())
+
     def clear_cache(self) -> None:
         """Forget every looked-up name (after renaming spaces, projects, ... out of band)."""
         self._resolver.clear()
@@ -86,6 +98,24 @@ class LookupMethods(ClientCore):
 
     def _task_id(self, task: str, space: str | None, budget: RetryBudget) -> str:
         return task if is_id(task) else self._task(task, space, budget).id
+
+    def _integration_ids(
+        self,
+        config: Mapping[str, Any],
+        named: Mapping[str, str],
+        space: str | None,
+        budget: RetryBudget,
+    ) -> dict[str, Any]:
+        """A run configuration with the integrations given by name or ID under ``named``
+        (wire key -> argument) resolved to IDs."""
+        chosen = self._space(space)
+        out = dict(config)
+        for key in named:
+            if key == "integration_id":
+                out[key] = self._resolver.agent_integration_id(str(out[key]), chosen, budget)
+            else:
+                out[key] = self._resolver.ai_integration_id(str(out[key]), chosen, budget)
+        return out
 
     def _evaluator_inputs(
         self, inputs: Sequence[Mapping[str, Any]], space: str | None, budget: RetryBudget

@@ -44,6 +44,7 @@ from arize_pulumi.tasks.validation import (
     EvaluatorSpec,
     evaluation_task_body,
     parse_task_type,
+    run_configuration_input,
     update_body,
     validate_evaluation_task,
     validate_run_experiment_task,
@@ -202,20 +203,29 @@ class TaskMethods(LookupMethods):
         run_configuration: RunConfiguration | Mapping[str, Any],
         space: str | None = None,
     ) -> Task:
-        """Create a task that runs an experiment on a dataset with ``run_configuration``."""
+        """Create a task that runs an experiment on a dataset with ``run_configuration``.
+
+        The configuration's integration may be named by ``ai_integration`` (an LLM AI
+        integration) or, for ``AGENT_CALL``, ``integration`` (an agent integration): a name
+        (looked up in ``space``) or an ID, in place of ``ai_integration_id`` /
+        ``integration_id``.
+        """
         raise_first(
             validate_run_experiment_task(
                 name=name, dataset=dataset, run_configuration=run_configuration
             )
         )
-        self._needs_space(space, dataset)
+        config, named, _ = run_configuration_input(run_configuration)
+        self._needs_space(space, dataset, *(str(config[key]) for key in named))
         budget = self._budget()
         dataset_id = self._resolver.dataset_id(dataset, self._space(space), budget)
+        if named:
+            config = self._integration_ids(config, named, space, budget)
         wire = {
             "type": TaskType.RUN_EXPERIMENT.value,
             "name": name,
             "dataset_id": dataset_id,
-            "run_configuration": run_configuration,
+            "run_configuration": config,
         }
         request = revalidate(CreateRunExperimentTaskRequest, wire)
         return self._create(request, name, {"dataset_id": dataset_id}, budget)
@@ -267,7 +277,8 @@ class TaskMethods(LookupMethods):
 
         The task is fetched first to learn its type, and fields of the other type are
         refused, unless ``task_type`` is given (which saves that request). ``evaluators``
-        and ``run_configuration`` replace the current value whole.
+        and ``run_configuration`` replace the current value whole; the configuration's
+        integration may be a name or ID given as ``ai_integration`` / ``integration``.
         """
         given: dict[str, Any] = {
             key: value
@@ -286,7 +297,9 @@ class TaskMethods(LookupMethods):
         raise_first(problems)
         assert model is not None
         body = model.model_dump(exclude_unset=True)
+        named = run_configuration_input(given.get("run_configuration"))[1]
         references = [e["evaluator_id"] for e in body.get("evaluators") or []]
+        references += [str(body["run_configuration"][key]) for key in named]
         self._needs_space(space, task, *references)
         budget = self._budget()
         if task_type is None or not is_id(task):
@@ -297,6 +310,10 @@ class TaskMethods(LookupMethods):
             task_id, kind = task, parse_task_type(task_type, "task_type")
         if "evaluators" in body:
             body["evaluators"] = self._evaluator_inputs(body["evaluators"], space, budget)
+        if named:
+            body["run_configuration"] = self._integration_ids(
+                body["run_configuration"], named, space, budget
+            )
         model_type = (
             UpdateEvaluationTaskRequest if kind.is_evaluation else UpdateRunExperimentTaskRequest
         )

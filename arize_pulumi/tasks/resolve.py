@@ -3,8 +3,8 @@
 The API has only substring filters, so a name is resolved by listing what the server matches
 and keeping the exact, case-sensitive hits: none is :class:`NameNotFoundError` (listing the
 near names seen), more than one is :class:`AmbiguousNameError`. Spaces, projects, datasets,
-evaluators and experiments do not change during one ``pulumi up``, so each answer is cached
-for the client's lifetime, and concurrent askers of the same name share one request
+evaluators, experiments and AI integrations do not change during one ``pulumi up``, so each
+answer is cached for the client's lifetime, and concurrent askers of the same name share one request
 (single-flight). Tasks are never cached: programs create and rename them.
 
 A space given by name is resolved to its ID first, and list calls then filter by
@@ -14,12 +14,13 @@ projects of ``demo-space-2`` when asking about ``demo-space``.
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from arize_pulumi.tasks._transport import Transport
 from arize_pulumi.tasks.errors import (
@@ -37,6 +38,7 @@ from arize_pulumi.tasks.models import (
     Pagination,
     ProjectList,
     SpaceList,
+    WireModel,
 )
 from arize_pulumi.tasks.retry import RetryBudget
 
@@ -66,6 +68,33 @@ class _Named(Protocol):
 
 
 N = TypeVar("N", bound=_Named)
+
+
+class NamedIntegration(WireModel):
+    """An AI integration as name lookups read it, from ``/v2/ai-integrations`` (LLM
+    providers) or ``/v2/integrations`` (``type`` ``LLM`` or ``AGENT``)."""
+
+    id: str
+    name: str
+    type: str | None = None
+
+
+class AiIntegrationList(WireModel):
+    """A page of ``GET /v2/ai-integrations``."""
+
+    ai_integrations: list[NamedIntegration]
+    pagination: Pagination = Field(default_factory=Pagination)
+
+
+class IntegrationList(WireModel):
+    """A page of ``GET /v2/integrations``."""
+
+    integrations: list[NamedIntegration]
+    pagination: Pagination = Field(default_factory=Pagination)
+
+
+AI_INTEGRATION = "AI integration"
+AGENT_INTEGRATION = "agent integration"
 
 
 class SingleFlightCache(Generic[K, V]):
@@ -186,6 +215,7 @@ class Resolver:
         self._evaluators: SingleFlightCache[tuple[str, str], Evaluator] = SingleFlightCache()
         self._evaluator_index: SingleFlightCache[str, dict[str, Evaluator]] = SingleFlightCache()
         self._experiments: SingleFlightCache[tuple[str, str], str] = SingleFlightCache()
+        self._integrations: SingleFlightCache[tuple[str, str, str], str] = SingleFlightCache()
 
     def clear(self) -> None:
         for cache in (
@@ -195,6 +225,7 @@ class Resolver:
             self._evaluators,
             self._evaluator_index,
             self._experiments,
+            self._integrations,
         ):
             cache.clear()
 
@@ -339,6 +370,63 @@ class Resolver:
             ).id
 
         return self._experiments.get((dataset_id, experiment), lookup)
+
+    def ai_integration_id(self, integration: str, space: str | None, budget: RetryBudget) -> str:
+        """The ID of an LLM AI integration (``/v2/ai-integrations``) given by name or ID."""
+        return self._integration_id(AI_INTEGRATION, integration, space, budget)
+
+    def agent_integration_id(self, integration: str, space: str | None, budget: RetryBudget) -> str:
+        """The ID of an agent integration (``/v2/integrations``, ``type`` AGENT) by name or ID."""
+        return self._integration_id(AGENT_INTEGRATION, integration, space, budget)
+
+    def _integration_id(
+        self, kind: str, integration: str, space: str | None, budget: RetryBudget
+    ) -> str:
+        """An integration's ID, cached per space; a name that matches nothing exactly is a
+        :class:`NameNotFoundError` listing the space's nearest names."""
+        if is_id(integration):
+            return integration
+        space_id, scope = self._in_space(kind, integration, space, budget)
+        if kind == AI_INTEGRATION:
+            path, filters = "/v2/ai-integrations", {"space_id": space_id}
+        else:
+            path, filters = "/v2/integrations", {"space_id": space_id, "type": "AGENT"}
+
+        def listed(extra: Mapping[str, Any]) -> Iterator[NamedIntegration]:
+            if kind == AI_INTEGRATION:
+                return iter_pages(
+                    self._transport,
+                    path,
+                    {**filters, **extra},
+                    AiIntegrationList,
+                    lambda page: (page.ai_integrations, page.pagination),
+                    budget,
+                )
+            return iter_pages(
+                self._transport,
+                path,
+                {**filters, **extra},
+                IntegrationList,
+                lambda page: (page.integrations, page.pagination),
+                budget,
+            )
+
+        def lookup() -> str:
+            try:
+                found = exact_match(
+                    kind, integration, listed({"name": integration}), scope=scope, path=path
+                )
+            except NameNotFoundError as exc:
+                if exc.seen:
+                    raise
+                names = sorted({i.name for i in listed({})})
+                near = difflib.get_close_matches(integration, names, n=10, cutoff=0.5)
+                raise NameNotFoundError(
+                    kind, integration, near or names, scope=scope, path=path
+                ) from None
+            return found.id
+
+        return self._integrations.get((kind, space_id, integration), lookup)
 
     def _list_evaluators(self, space_id: str, budget: RetryBudget) -> dict[str, Evaluator]:
         evaluators = iter_pages(

@@ -51,6 +51,7 @@ __all__ = [
     "EvaluatorSpec",
     "parse_run_status",
     "parse_task_type",
+    "run_configuration_input",
     "validate_evaluation_task",
     "validate_evaluators",
     "validate_run_configuration",
@@ -83,6 +84,8 @@ _EVALUATOR_KEYS = (
     "evaluator_version_id",
     "query_mappings",
 )
+INTEGRATION_ARGUMENTS = {"ai_integration_id": "ai_integration", "integration_id": "integration"}
+"""Run-configuration keys that take an integration by name or ID, by the wire key they fill."""
 _UNION_TAGS = frozenset({"LLM_GENERATION", "TEMPLATE_EVALUATION", "AGENT_CALL"})
 _RENAMES = {"project_id": "project", "dataset_id": "dataset"}
 _EVALUATOR_ID = re.compile(r"^(evaluators\[\d+\])\.evaluator_id\b")
@@ -254,14 +257,65 @@ def validate_evaluators(evaluators: Any) -> list[InvalidArgumentError]:
     return _validate(UpdateEvaluationTaskRequest, {"evaluators": inputs})[1]
 
 
+def run_configuration_input(
+    value: Any, field: str = "run_configuration"
+) -> tuple[Any, dict[str, str], list[InvalidArgumentError]]:
+    """A run configuration with ``ai_integration`` / ``integration`` (a name or an ID) moved
+    to ``ai_integration_id`` / ``integration_id``, the wire keys so filled (-> the argument
+    given), and the problems (both spellings at once).
+
+    Anything but a mapping comes back as it is.
+    """
+    if not isinstance(value, Mapping):
+        return value, {}, []
+    config = dict(value)
+    named: dict[str, str] = {}
+    problems: list[InvalidArgumentError] = []
+    for wire, argument in INTEGRATION_ARGUMENTS.items():
+        if argument not in config:
+            continue
+        given = config.pop(argument)
+        if given is None:
+            continue
+        if config.get(wire) is not None:
+            problems.append(
+                InvalidArgumentError(
+                    f"{field}.{argument}", f"give {argument} (a name or ID) or {wire}, not both"
+                )
+            )
+            continue
+        config[wire] = given
+        named[wire] = argument
+    return config, named, problems
+
+
+def _named_back(
+    problems: list[InvalidArgumentError], named: Mapping[str, str], field: str
+) -> list[InvalidArgumentError]:
+    """Errors about a filled wire key, named by the argument the caller wrote."""
+    out: list[InvalidArgumentError] = []
+    for problem in problems:
+        path = problem.field
+        for wire, argument in named.items():
+            key = f"{field}.{wire}"
+            if path == key or path.startswith((f"{key}.", f"{key}[")):
+                path = f"{field}.{argument}{path[len(key) :]}"
+        out.append(problem if path == problem.field else InvalidArgumentError(path, problem.reason))
+    return out
+
+
 def validate_run_configuration(
     value: Any, field: str = "run_configuration"
 ) -> list[InvalidArgumentError]:
-    """Check one run configuration (a typed config or a dict in either enum casing)."""
+    """Check one run configuration (a typed config or a dict in either enum casing; the
+    integration by ``ai_integration_id``, or by name or ID as ``ai_integration``)."""
+    config, named, problems = run_configuration_input(value, field)
+    if problems:
+        return problems
     try:
-        run_configuration_adapter().validate_python(value, context=LENIENT)
+        run_configuration_adapter().validate_python(config, context=LENIENT)
     except ValidationError as exc:
-        return errors_from_validation(exc, field)
+        return _named_back(errors_from_validation(exc, field), named, field)
     return []
 
 
@@ -329,9 +383,14 @@ def validate_task(
         return problems + _validate(CreateEvaluationTaskRequest, {**data, **body})[1]
     if "dataset" in given:
         data["dataset_id"] = given["dataset"]
+    named: dict[str, str] = {}
     if "run_configuration" in given:
-        data["run_configuration"] = given["run_configuration"]
-    return problems + _validate(CreateRunExperimentTaskRequest, data)[1]
+        config, named, shape = run_configuration_input(given["run_configuration"])
+        if shape:
+            return problems + shape
+        data["run_configuration"] = config
+    found = _validate(CreateRunExperimentTaskRequest, data)[1]
+    return problems + _named_back(found, named, "run_configuration")
 
 
 def validate_evaluation_task(
@@ -432,13 +491,19 @@ def update_body(
     if problems:
         return None, problems
     body = dict(fields)
+    named: dict[str, str] = {}
+    if body.get("run_configuration") is not None:
+        body["run_configuration"], named, shape = run_configuration_input(body["run_configuration"])
+        if shape:
+            return None, shape
     if body.get("evaluators") is not None:
         inputs, shape = _evaluator_inputs(body["evaluators"])
         if shape:
             return None, shape
         body["evaluators"] = inputs
     if is_evaluation is False:
-        return _validate(UpdateRunExperimentTaskRequest, body, prefix="")
+        model, found = _validate(UpdateRunExperimentTaskRequest, body, prefix="")
+        return model, _named_back(found, named, "run_configuration")
     return _validate(UpdateEvaluationTaskRequest, body, prefix="")
 
 
