@@ -1,7 +1,8 @@
 """Names to IDs for the resources, asking the API only about text that changed.
 
 A resource's checked inputs carry ``resolved``: the reference texts it was given (space,
-project, dataset, evaluators, experiments) with the IDs they stood for. The next ``check``
+project, dataset, evaluators, experiments, the run configuration's AI integration) with the
+IDs they stood for. The next ``check``
 reuses an ID whenever its text is unchanged, and an ID given directly needs no request at
 all, so an unchanged program previews without a single API call and switching a name for
 its ID is no change.
@@ -157,6 +158,39 @@ class References:
             )
         if found is not None:
             self.resolved[f"{kind}_id"] = found
+
+    def integration(self, config: Any) -> None:
+        """Resolve a run configuration's integration given by name or ID into
+        ``ai_integration_ref`` / ``ai_integration_id`` (``ai_integration`` of an LLM
+        configuration) or ``agent_integration_ref`` / ``agent_integration_id``
+        (``integration`` of an ``AGENT_CALL`` one)."""
+        if not isinstance(config, Mapping):
+            return
+        kind = config.get("experiment_type")
+        if not isinstance(kind, str) or is_unknown(kind):
+            return
+        agent = kind.upper() == "AGENT_CALL"
+        argument, key = ("integration", "agent_integration") if agent else ("ai_integration",) * 2
+        given = config.get(argument)
+        if not isinstance(given, str) or not given or is_unknown(given):
+            return
+        self.resolved[f"{key}_ref"] = given
+        found = given if is_id(given) else (self._reuse(key, given) if self._same_space else None)
+        what = f"{'agent' if agent else 'AI'} integration '{given}' (run_configuration.{argument})"
+        if found is None and self._needs_space("run_configuration", what):
+            space_id = str(self.resolved["space_id"])
+            found = self._lookup(
+                "run_configuration",
+                what,
+                self._space_scope(),
+                lambda c: (
+                    c.resolve_agent_integration_id(given, space=space_id)
+                    if agent
+                    else c.resolve_ai_integration_id(given, space=space_id)
+                ),
+            )
+        if found is not None:
+            self.resolved[f"{key}_id"] = found
 
     def evaluators(self, entries: Any) -> None:
         """Resolve every evaluator reference into ``evaluator_ids`` (text -> ID)."""

@@ -248,8 +248,12 @@ class InvocationParametersArgs:
 class LlmGenerationConfigArgs:
     """Run configuration of a run-experiment task that prompts an LLM per example."""
 
-    ai_integration_id: pulumi.Input[str]
-    """ID of the LLM AI integration to call (the integration decides the provider)."""
+    ai_integration: pulumi.Input[str] | None = None
+    """The LLM AI integration to call, by name (looked up in the task's space) or ID; the
+    integration decides the provider. Give this or ``ai_integration_id``."""
+
+    ai_integration_id: pulumi.Input[str] | None = None
+    """ID of the LLM AI integration to call; or give ``ai_integration`` (a name or ID)."""
 
     messages: pulumi.Input[Sequence[pulumi.Input[MessageArgs | MessageArgsDict]]]
     """The prompt, at least one message."""
@@ -280,7 +284,9 @@ class LlmGenerationConfigArgsDict(TypedDict):
     """An LLM-generation run configuration, as a dict (see :class:`LlmGenerationConfigArgs`)."""
 
     experiment_type: str
-    ai_integration_id: pulumi.Input[str]
+    ai_integration: NotRequired[pulumi.Input[str] | None]
+    """The LLM AI integration, by name or ID (or give ``ai_integration_id``)."""
+    ai_integration_id: NotRequired[pulumi.Input[str] | None]
     messages: pulumi.Input[Sequence[Any]]
     input_variable_format: pulumi.Input[str]
     model_name: NotRequired[pulumi.Input[str] | None]
@@ -294,8 +300,12 @@ class LlmGenerationConfigArgsDict(TypedDict):
 class TemplateEvaluationConfigArgs:
     """Run configuration of a run-experiment task that runs an LLM-as-judge template."""
 
-    ai_integration_id: pulumi.Input[str]
-    """ID of the LLM AI integration that judges."""
+    ai_integration: pulumi.Input[str] | None = None
+    """The LLM AI integration that judges, by name (looked up in the task's space) or ID.
+    Give this or ``ai_integration_id``."""
+
+    ai_integration_id: pulumi.Input[str] | None = None
+    """ID of the LLM AI integration that judges; or give ``ai_integration`` (a name or ID)."""
 
     template: pulumi.Input[str]
     """The judge prompt, with ``{{var}}`` placeholders."""
@@ -329,7 +339,9 @@ class TemplateEvaluationConfigArgsDict(TypedDict):
     """A template-evaluation run configuration, as a dict."""
 
     experiment_type: str
-    ai_integration_id: pulumi.Input[str]
+    ai_integration: NotRequired[pulumi.Input[str] | None]
+    """The LLM AI integration, by name or ID (or give ``ai_integration_id``)."""
+    ai_integration_id: NotRequired[pulumi.Input[str] | None]
     template: pulumi.Input[str]
     provide_explanation: pulumi.Input[bool]
     model_name: NotRequired[pulumi.Input[str] | None]
@@ -344,8 +356,12 @@ class TemplateEvaluationConfigArgsDict(TypedDict):
 class AgentCallConfigArgs:
     """Run configuration of a run-experiment task that calls an agent per example."""
 
-    integration_id: pulumi.Input[str]
-    """ID of the AGENT AI integration to call."""
+    integration: pulumi.Input[str] | None = None
+    """The agent integration to call, by name (looked up in the task's space) or ID. Give
+    this or ``integration_id``."""
+
+    integration_id: pulumi.Input[str] | None = None
+    """ID of the AGENT AI integration to call; or give ``integration`` (a name or ID)."""
 
     input_template: pulumi.Input[Mapping[str, Any]]
     """The request body sent to the agent, with Mustache ``{{column}}`` placeholders."""
@@ -358,7 +374,9 @@ class AgentCallConfigArgsDict(TypedDict):
     """An agent-call run configuration, as a dict (see :class:`AgentCallConfigArgs`)."""
 
     experiment_type: str
-    integration_id: pulumi.Input[str]
+    integration: NotRequired[pulumi.Input[str] | None]
+    """The agent integration, by name or ID (or give ``integration_id``)."""
+    integration_id: NotRequired[pulumi.Input[str] | None]
     input_template: pulumi.Input[Mapping[str, Any]]
 
 

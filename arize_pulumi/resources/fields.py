@@ -77,6 +77,12 @@ class Form:
     resolving = False
     """Whether the value names other objects, so the same text can stand for another ID."""
 
+    def same_meaning(
+        self, new_resolved: Mapping[str, Any], old_resolved: Mapping[str, Any]
+    ) -> bool:
+        """Whether the same declared text means the same under both resolutions."""
+        return not self.resolving
+
     def canonical(self, value: Any, resolved: Mapping[str, Any]) -> Any:
         return value
 
@@ -338,14 +344,65 @@ class QueryFilters(Form):
         return None if value is None else canonical_query_filters(value)
 
 
+_INTEGRATIONS = (
+    ("ai_integration", "ai_integration_id", "ai_integration"),
+    ("integration", "integration_id", "agent_integration"),
+)
+"""Run-configuration integrations given by name or ID: the argument, the wire key it fills,
+and the ``resolved`` key of its text and ID."""
+
+
+def _integration_ids(value: Any, resolved: Mapping[str, Any]) -> Any:
+    """A run configuration with an integration given by name or ID as the ID it resolved to
+    (the text itself while it is not resolved)."""
+    if not isinstance(value, Mapping) or not any(arg in value for arg, _, _ in _INTEGRATIONS):
+        return value
+    config = dict(value)
+    for argument, wire, key in _INTEGRATIONS:
+        if argument in config:
+            given = config.pop(argument)
+            if given is not None and config.get(wire) is None:
+                config[wire] = resolved.get(f"{key}_id") or given
+    return config
+
+
 class RunConfiguration(Form):
-    """A run configuration, typed or a dict: enums uppercased, empty defaults dropped."""
+    """A run configuration, typed or a dict: enums uppercased, empty defaults dropped, and
+    the integration (``ai_integration``, or ``integration`` of an agent call: a name or an
+    ID) compared by the ID it resolved to."""
+
+    resolving = True
+
+    def same_meaning(
+        self, new_resolved: Mapping[str, Any], old_resolved: Mapping[str, Any]
+    ) -> bool:
+        keys = [f"{key}_id" for _, _, key in _INTEGRATIONS]
+        return all(new_resolved.get(k) == old_resolved.get(k) for k in keys)
 
     def canonical(self, value: Any, resolved: Mapping[str, Any]) -> Any:
-        return canonical_run_configuration(value)
+        return canonical_run_configuration(_integration_ids(value, resolved))
 
     def output(self, value: Any) -> Any:
         return None if value is None else canonical_run_configuration(value)
+
+    def restore(
+        self, field: Field, declared: dict[str, Any], resolved: dict[str, Any], live: Any
+    ) -> None:
+        """The live configuration; an integration named by the user that still has the live
+        ID keeps the text the user wrote, one with another ID takes the live ID."""
+        before = declared.get(field.name)
+        config = live
+        if isinstance(live, Mapping) and isinstance(before, Mapping):
+            config = dict(live)
+            for argument, wire, key in _INTEGRATIONS:
+                if argument not in before or config.get(wire) is None:
+                    continue
+                if config[wire] == resolved.get(f"{key}_id"):
+                    config[argument] = before[argument]
+                    del config[wire]
+                else:
+                    resolved[f"{key}_ref"] = resolved[f"{key}_id"] = config[wire]
+        declared[field.name] = config
 
 
 @dataclass(frozen=True)
@@ -396,7 +453,9 @@ class Field:
         after = new.get(self.name)
         if has_unknown(after):
             return True
-        if not self.form.resolving and stable(after) == stable(old.get(self.name)):
+        if stable(after) == stable(old.get(self.name)) and self.form.same_meaning(
+            new_resolved, old_resolved
+        ):
             return False
         return not self.same(self.canonical(new, new_resolved), self.canonical(old, old_resolved))
 

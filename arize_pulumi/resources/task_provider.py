@@ -89,6 +89,7 @@ class TaskProvider(ProviderBase):
             )
             refs.evaluators(inputs.get("evaluators"))
             refs.experiments(inputs.get("experiment_ids"))
+            refs.integration(inputs.get("run_configuration"))
         return refs
 
     def _resolve(self, inputs: Mapping[str, Any], previous: Any) -> dict[str, Any]:
