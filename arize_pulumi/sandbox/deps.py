@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .clock import SandboxClock
-from .paging import MAX_LIMIT
+from .paging import ScopedList
 from .problems import ProblemError, bad_request
 from .services.control import ControlService
 from .services.lookups import LookupService
@@ -106,25 +107,24 @@ def require_api_key(
         )
 
 
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    names = {field.alias for field in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
 def reject_unknown_query(request: Request) -> None:
     """A misspelt filter is an error, not a silently wider list."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    allowed = {field.alias for field in route.dependant.query_params}
+    allowed = _query_names(route.dependant)
     for key in request.query_params:
         if key not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
             raise bad_request(f"{key}: unknown query parameter (known: {known})")
 
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1..100)")]
-Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page")]
-NameFilter = Annotated[
-    str | None, Query(max_length=255, description="Case-insensitive substring of the name")
-]
-SpaceIdFilter = Annotated[str | None, Query(description="Only what belongs to this space")]
-SpaceNameFilter = Annotated[
-    str | None,
-    Query(max_length=255, description="Only spaces whose name contains this, case-insensitively"),
-]
+ScopedListDep = Annotated[ScopedList, Depends()]

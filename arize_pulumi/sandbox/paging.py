@@ -6,7 +6,10 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Query
 
 from arize_pulumi.tasks.models import Pagination
 
@@ -15,6 +18,30 @@ from .store import Row
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1..100)")]
+Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page")]
+NameFilter = Annotated[
+    str | None, Query(max_length=255, description="Case-insensitive substring of the name")
+]
+SpaceIdFilter = Annotated[str | None, Query(description="Only what belongs to this space")]
+SpaceNameFilter = Annotated[
+    str | None,
+    Query(max_length=255, description="Only spaces whose name contains this, case-insensitively"),
+]
+
+
+@dataclass(frozen=True)
+class ScopedList:
+    """The query every list of what spaces hold takes: the spaces, a name, the page. Routes
+    take it as one dependency (``Annotated[ScopedList, Depends()]``)."""
+
+    space_id: SpaceIdFilter = None
+    space_name: SpaceNameFilter = None
+    name: NameFilter = None
+    limit: Limit = DEFAULT_LIMIT
+    cursor: Cursor = None
+
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from ..deps import ClockDep, Cursor, Limit, NameFilter, SpaceIdFilter, SpaceNameFilter, StoreDep
+from ..deps import ClockDep, ScopedListDep, StoreDep
 from ..lookup_models import (
     AgentIntegration,
     AiIntegration,
@@ -18,7 +18,6 @@ from ..lookup_models import (
     IntegrationType,
     LlmIntegration,
 )
-from ..paging import DEFAULT_LIMIT
 from ..problems import problem_responses
 from ..services.integrations import IntegrationService
 from .common import API_DEPENDENCIES, API_RESPONSES, list_response
@@ -43,14 +42,10 @@ IntegrationServiceDep = Annotated[IntegrationService, Depends(integration_servic
 )
 def list_ai_integrations(
     service: IntegrationServiceDep,
-    space_id: SpaceIdFilter = None,
-    space_name: SpaceNameFilter = None,
-    name: NameFilter = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    query: ScopedListDep,
 ) -> JSONResponse:
     """LLM integrations visible in the spaces scoped to; 404 for an unknown ``space_id``."""
-    return list_response(service.list_ai_integrations(space_id, space_name, name, limit, cursor))
+    return list_response(service.list_ai_integrations(query))
 
 
 @router.get(
@@ -71,15 +66,11 @@ def get_ai_integration(integration_id: str, service: IntegrationServiceDep) -> A
 )
 def list_integrations(
     service: IntegrationServiceDep,
+    query: ScopedListDep,
     type: Annotated[IntegrationType | None, Query(description="Only this type")] = None,
-    space_id: SpaceIdFilter = None,
-    space_name: SpaceNameFilter = None,
-    name: NameFilter = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
 ) -> JSONResponse:
     """LLM and agent integrations, each with its ``type``; 404 for an unknown ``space_id``."""
-    return list_response(service.list_integrations(type, space_id, space_name, name, limit, cursor))
+    return list_response(service.list_integrations(query, type))
 
 
 @router.get(

@@ -8,14 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from ..deps import (
-    Cursor,
-    Limit,
-    LookupServiceDep,
-    NameFilter,
-    SpaceIdFilter,
-    SpaceNameFilter,
-)
+from ..deps import LookupServiceDep, ScopedListDep
 from ..lookup_models import (
     Dataset,
     DatasetList,
@@ -30,7 +23,7 @@ from ..lookup_models import (
     Space,
     SpaceList,
 )
-from ..paging import DEFAULT_LIMIT
+from ..paging import DEFAULT_LIMIT, Cursor, Limit, NameFilter, SpaceIdFilter
 from ..problems import problem_responses
 from .common import API_DEPENDENCIES, API_RESPONSES, list_response
 
@@ -67,19 +60,13 @@ def get_space(space_id: str, service: LookupServiceDep) -> Space:
 )
 def list_projects(
     service: LookupServiceDep,
-    space_id: SpaceIdFilter = None,
-    space_name: SpaceNameFilter = None,
-    name: NameFilter = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    query: ScopedListDep,
     project_type: Annotated[
         ProjectType | None, Query(description="Only projects of this type")
     ] = None,
 ) -> JSONResponse:
     """A ``space_name`` that matches no space is an empty page; an unknown ``space_id``, 404."""
-    return list_response(
-        service.list_projects(space_id, space_name, name, limit, cursor, project_type)
-    )
+    return list_response(service.list_projects(query, project_type))
 
 
 @router.get(
@@ -100,13 +87,9 @@ def get_project(project_id: str, service: LookupServiceDep) -> Project:
 )
 def list_datasets(
     service: LookupServiceDep,
-    space_id: SpaceIdFilter = None,
-    space_name: SpaceNameFilter = None,
-    name: NameFilter = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    query: ScopedListDep,
 ) -> JSONResponse:
-    return list_response(service.list_datasets(space_id, space_name, name, limit, cursor))
+    return list_response(service.list_datasets(query))
 
 
 @router.get(
@@ -127,13 +110,9 @@ def get_dataset(dataset_id: str, service: LookupServiceDep) -> Dataset:
 )
 def list_evaluators(
     service: LookupServiceDep,
-    space_id: SpaceIdFilter = None,
-    space_name: SpaceNameFilter = None,
-    name: NameFilter = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    query: ScopedListDep,
 ) -> JSONResponse:
-    return list_response(service.list_evaluators(space_id, space_name, name, limit, cursor))
+    return list_response(service.list_evaluators(query))
 
 
 @router.get(

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from arize_pulumi.tasks.models import RunStatus, TaskRun, TaskRunList
 
 from ..bodies import RunTrigger
-from ..deps import Cursor, Limit, RunServiceDep
-from ..paging import DEFAULT_LIMIT
+from ..deps import RunServiceDep
+from ..paging import DEFAULT_LIMIT, Cursor, Limit
 from ..problems import problem_responses
 from .common import API_DEPENDENCIES, API_RESPONSES, StrictJsonRoute, list_response
 

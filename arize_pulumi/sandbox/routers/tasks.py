@@ -10,15 +10,7 @@ from fastapi.responses import JSONResponse
 from arize_pulumi.tasks.models import CreateTaskRequest, Task, TaskList, TaskType
 
 from ..bodies import TaskUpdate
-from ..deps import (
-    Cursor,
-    Limit,
-    NameFilter,
-    SpaceIdFilter,
-    SpaceNameFilter,
-    TaskServiceDep,
-)
-from ..paging import DEFAULT_LIMIT
+from ..deps import ScopedListDep, TaskServiceDep
 from ..problems import problem_responses
 from .common import API_DEPENDENCIES, API_RESPONSES, StrictJsonRoute, list_response
 
@@ -34,27 +26,15 @@ router = APIRouter(
 @router.get("", response_model=TaskList, responses=problem_responses(404), operation_id="listTasks")
 def list_tasks(
     service: TaskServiceDep,
-    space_id: SpaceIdFilter = None,
-    space_name: SpaceNameFilter = None,
-    name: NameFilter = None,
+    query: ScopedListDep,
     project_id: Annotated[str | None, Query(description="Only tasks on this project")] = None,
     dataset_id: Annotated[str | None, Query(description="Only tasks on this dataset")] = None,
     type: Annotated[TaskType | None, Query(description="Only tasks of this type")] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
 ) -> JSONResponse:
-    """Tasks, oldest first; 404 when the space, project or dataset scoped to does not exist."""
+    """Tasks, oldest first; 404 when the space (by ID), project or dataset scoped to does not
+    exist."""
     return list_response(
-        service.list_tasks(
-            space_id=space_id,
-            space_name=space_name,
-            name=name,
-            project_id=project_id,
-            dataset_id=dataset_id,
-            task_type=type,
-            limit=limit,
-            cursor=cursor,
-        )
+        service.list_tasks(query, project_id=project_id, dataset_id=dataset_id, task_type=type)
     )
 
 

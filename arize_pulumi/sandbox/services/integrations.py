@@ -19,7 +19,7 @@ from ..lookup_models import (
     LlmIntegration,
     Scoping,
 )
-from ..paging import decode_cursor, page
+from ..paging import ScopedList, decode_cursor, page
 from ..problems import not_found
 from ..store import Row, Store
 from .common import SANDBOX_USER_ID
@@ -87,39 +87,27 @@ class IntegrationService:
         self.store = store
         self.clock = clock
 
-    def _page(
-        self,
-        cursor_kind: str,
-        types: list[str],
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> list[Row]:
+    def _page(self, cursor_kind: str, types: list[str], query: ScopedList) -> list[Row]:
         """Up to ``limit + 1`` rows after the cursor, newest first (as Arize lists them)."""
-        before = decode_cursor(cursor_kind, cursor)
+        before = decode_cursor(cursor_kind, query.cursor)
         with self.store.transaction() as tx:
-            space_ids = spaces_matching(tx, space_id, space_name)
+            space_ids = spaces_matching(tx, query.space_id, query.space_name)
             if space_ids == []:
                 return []
             found = tx.find(
-                KIND, space_ids=space_ids, name_contains=name, before=before, newest_first=True
+                KIND,
+                space_ids=space_ids,
+                name_contains=query.name,
+                before=before,
+                newest_first=True,
             )
-        return [r for r in found if r.doc["type"] in types][: limit + 1]
+        return [r for r in found if r.doc["type"] in types][: query.limit + 1]
 
-    def list_ai_integrations(
-        self,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> AiIntegrationList:
+    def list_ai_integrations(self, query: ScopedList) -> AiIntegrationList:
         """The LLM integrations (agent integrations are only in ``/v2/integrations``)."""
         kind = "ai_integration"
-        rows = self._page(kind, ["LLM"], space_id, space_name, name, limit, cursor)
-        shown, pagination = page(kind, rows, [_ai_integration(r) for r in rows], limit)
+        rows = self._page(kind, ["LLM"], query)
+        shown, pagination = page(kind, rows, [_ai_integration(r) for r in rows], query.limit)
         return AiIntegrationList(ai_integrations=shown, pagination=pagination)
 
     def get_ai_integration(self, integration_id: str) -> AiIntegration:
@@ -130,19 +118,13 @@ class IntegrationService:
         return _ai_integration(row)
 
     def list_integrations(
-        self,
-        integration_type: IntegrationType | None,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
+        self, query: ScopedList, integration_type: IntegrationType | None
     ) -> IntegrationList:
         """LLM and agent integrations, or those of ``integration_type``."""
         kind = "integration"
         types = [integration_type.value] if integration_type is not None else ["LLM", "AGENT"]
-        rows = self._page(kind, types, space_id, space_name, name, limit, cursor)
-        shown, pagination = page(kind, rows, [_integration(r) for r in rows], limit)
+        rows = self._page(kind, types, query)
+        shown, pagination = page(kind, rows, [_integration(r) for r in rows], query.limit)
         return IntegrationList(integrations=shown, pagination=pagination)
 
     def get_integration(self, integration_id: str) -> LlmIntegration | AgentIntegration:

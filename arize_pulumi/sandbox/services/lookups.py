@@ -35,7 +35,7 @@ from ..lookup_models import (
     TemplateConfig,
     TemplateVersion,
 )
-from ..paging import decode_cursor, page
+from ..paging import ScopedList, decode_cursor, page
 from ..problems import not_found
 from ..store import Row, Store, Tx
 from .common import require, visible
@@ -200,24 +200,21 @@ class LookupService:
     def _in_spaces(
         self,
         kind: str,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
+        query: ScopedList,
         view: Callable[[Row], T],
         doc_equals: dict[str, str] | None = None,
     ) -> tuple[list[T], Pagination]:
         """One page of the rows of ``kind`` in the spaces a list is scoped to, shown by ``view``."""
-        after = decode_cursor(kind, cursor)
+        after = decode_cursor(kind, query.cursor)
+        limit = query.limit
         with self.store.transaction() as tx:
-            space_ids = spaces_matching(tx, space_id, space_name)
+            space_ids = spaces_matching(tx, query.space_id, query.space_name)
             if space_ids == []:
                 return [], Pagination(has_more=False)
             rows = tx.find(
                 kind,
                 space_ids=space_ids,
-                name_contains=name,
+                name_contains=query.name,
                 doc_equals=doc_equals,
                 after=after,
                 limit=limit + 1,
@@ -225,35 +222,18 @@ class LookupService:
         return page(kind, rows, [view(r) for r in rows], limit)
 
     def list_projects(
-        self,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
-        project_type: ProjectType | None = None,
+        self, query: ScopedList, project_type: ProjectType | None = None
     ) -> ProjectList:
         only = {"project_type": project_type.value} if project_type is not None else None
-        projects, pagination = self._in_spaces(
-            "project", space_id, space_name, name, limit, cursor, _project, only
-        )
+        projects, pagination = self._in_spaces("project", query, _project, only)
         return ProjectList(projects=projects, pagination=pagination)
 
     def get_project(self, project_id: str) -> Project:
         with self.store.transaction() as tx:
             return _project(require(tx, "project", project_id, "project_id"))
 
-    def list_datasets(
-        self,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> DatasetList:
-        datasets, pagination = self._in_spaces(
-            "dataset", space_id, space_name, name, limit, cursor, _dataset
-        )
+    def list_datasets(self, query: ScopedList) -> DatasetList:
+        datasets, pagination = self._in_spaces("dataset", query, _dataset)
         return DatasetList(datasets=datasets, pagination=pagination)
 
     def get_dataset(self, dataset_id: str) -> Dataset:
@@ -262,17 +242,8 @@ class LookupService:
 
     # --- evaluators -----------------------------------------------------------------------
 
-    def list_evaluators(
-        self,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> EvaluatorList:
-        evaluators, pagination = self._in_spaces(
-            "evaluator", space_id, space_name, name, limit, cursor, _evaluator
-        )
+    def list_evaluators(self, query: ScopedList) -> EvaluatorList:
+        evaluators, pagination = self._in_spaces("evaluator", query, _evaluator)
         return EvaluatorList(evaluators=evaluators, pagination=pagination)
 
     def get_evaluator(self, evaluator_id: str, version_id: str | None) -> EvaluatorWithVersion:

@@ -21,7 +21,7 @@ from arize_pulumi.tasks.models import (
 
 from ..bodies import TaskUpdate, update_for
 from ..clock import SandboxClock
-from ..paging import decode_cursor, page
+from ..paging import ScopedList, decode_cursor, page
 from ..problems import bad_request, conflict
 from ..store import Row, Store, Tx
 from .common import CHAINED_RUNS, SANDBOX_USER_ID, delete_task, require, stamp
@@ -81,21 +81,18 @@ class TaskService:
 
     def list_tasks(
         self,
+        query: ScopedList,
         *,
-        space_id: str | None,
-        space_name: str | None,
-        name: str | None,
         project_id: str | None,
         dataset_id: str | None,
         task_type: TaskType | None,
-        limit: int,
-        cursor: str | None,
     ) -> TaskList:
-        after = decode_cursor("task", cursor)
+        after = decode_cursor("task", query.cursor)
+        limit = query.limit
         if project_id is not None and dataset_id is not None:
             raise bad_request("project_id, dataset_id: filter by one of them, not both")
         with self.store.transaction() as tx:
-            space_ids = spaces_matching(tx, space_id, space_name)
+            space_ids = spaces_matching(tx, query.space_id, query.space_name)
             parent_id = None
             if project_id is not None:
                 parent_id = require(tx, "project", project_id, "project_id").id
@@ -105,7 +102,7 @@ class TaskService:
                 "task",
                 parent_id=parent_id,
                 space_ids=space_ids,
-                name_contains=name,
+                name_contains=query.name,
                 doc_equals={"type": task_type.value} if task_type else None,
                 after=after,
                 limit=limit + 1,
