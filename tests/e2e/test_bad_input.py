@@ -61,7 +61,21 @@ TASK_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("dataset without experiments", without(D, "experiment_ids"), "experiment_ids"),
     ("experiments on a project", {**P, "experiment_ids": ["baseline"]}, "experiment_ids"),
     ("empty name", {**P, "name": ""}, "name"),
-    ("name too long", {**P, "name": "n" * 300}, "name"),
+    (
+        "query mappings on a span task",
+        {
+            **P,
+            "evaluators": [
+                {
+                    "evaluator": "hallucination",
+                    "query_mappings": [
+                        {"variable_name": "input", "query_ids": [], "attribute_path": "input"}
+                    ],
+                }
+            ],
+        },
+        "evaluators[0].query_mappings",
+    ),
     ("evaluators on run_experiment", {**llm(), "evaluators": P["evaluators"]}, "evaluators"),
     (
         "run_experiment without configuration",
