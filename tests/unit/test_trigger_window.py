@@ -63,3 +63,13 @@ def test_the_client_keeps_the_same_rules_when_it_reads_the_task(arize: InProcess
     trigger = arize.sent[-1]
     assert trigger.key == f"POST /v2/tasks/{project_task}/trigger"
     assert set(trigger.body) == {"data_start_time", "data_end_time"}
+
+
+def test_the_sandbox_ignores_a_window_on_a_dataset_task_as_arize_does(
+    arize: InProcessSandbox,
+) -> None:
+    task_id = arize.add_dataset_task("dataset-eval")
+    window = {"data_start_time": START, "data_end_time": "2026-03-02T00:00:00Z"}
+    run = arize.call("POST", f"/v2/tasks/{task_id}/trigger", json=window).json()
+    assert run["status"] == "PENDING"
+    assert (run["data_start_time"], run["data_end_time"]) == (None, None)

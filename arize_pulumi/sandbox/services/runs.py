@@ -153,12 +153,9 @@ class RunService:
                 start = datetime.fromisoformat(ends[0])
         else:
             dataset = require(tx, "dataset", task.doc["dataset_id"], "dataset_id")
-            for given in ("data_start_time", "data_end_time"):
-                if getattr(request, given) is not None:
-                    raise bad_request(
-                        f"{given}: only for tasks on a project; a task on a dataset evaluates "
-                        "its experiments"
-                    )
+            # A window does not apply to a task on a dataset: Arize ignores one (Arize's CLI
+            # sends it and warns so); the client and the provider refuse it before sending.
+            start = end = None
             if request.experiment_ids is not None:
                 check_experiments(tx, request.experiment_ids, dataset, now)
         if end is None and start is not None:
