@@ -143,15 +143,6 @@ def stable(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def same_number(left: Any, right: Any) -> bool:
-    """Equal as numbers (``1`` and ``1.0`` from a round trip through state are the same)."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return left is right
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return float(left) == float(right)
-    return bool(left == right)
-
-
 def canonical_evaluators(
     entries: Sequence[Mapping[str, Any]], evaluator_id: Callable[[Mapping[str, Any]], Any]
 ) -> list[dict[str, Any]]:
