@@ -11,7 +11,7 @@ one row here plus its validation in :mod:`arize_pulumi.tasks`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ __all__ = [
     "TASK_RUN_FIELDS",
     "TASK_RUN_OUTPUTS",
     "Change",
+    "Depends",
     "Drift",
     "Field",
     "Form",
@@ -406,6 +407,15 @@ class RunConfiguration(Form):
 
 
 @dataclass(frozen=True)
+class Depends:
+    """A default that follows from the other inputs: ``rule(inputs)`` gives it."""
+
+    rule: Callable[[Mapping[str, Any]], Any]
+    says: str
+    """The rule in words, for messages and the reference."""
+
+
+@dataclass(frozen=True)
 class Field:
     """One input of a resource and every rule that belongs to it."""
 
@@ -423,16 +433,23 @@ class Field:
     unset_keeps_live: bool = False
     """Unset means "leave the server's value", so it never differs from the live one."""
     default: Any = None
-    """The value an unset input behaves as (TaskRun's wait settings)."""
+    """The value an unset input behaves as (TaskRun's wait settings); a :class:`Depends`
+    when it follows from the other inputs."""
 
     def __post_init__(self) -> None:
         if self.wire == "":
             object.__setattr__(self, "wire", self.name)
 
+    def default_for(self, inputs: Mapping[str, Any]) -> Any:
+        """The value an unset input behaves as, given the other inputs."""
+        if isinstance(self.default, Depends):
+            return self.default.rule(inputs)
+        return self.default
+
     def canonical(self, inputs: Mapping[str, Any], resolved: Mapping[str, Any]) -> Any:
         value = inputs.get(self.name)
         if value is None:
-            value = self.default
+            value = self.default_for(inputs)
         return self.form.canonical(value, resolved)
 
     def same(self, want: Any, have: Any) -> bool:
@@ -513,6 +530,16 @@ TASK_RUN_FIELDS: tuple[Field, ...] = (
         "on_timeout", Choice("cancel", "fail", "keep"), Change.NO_OP, wire=None, default="cancel"
     ),
     Field("on_delete", Choice("detach", "cancel"), Change.NO_OP, wire=None, default="detach"),
+    Field(
+        "wait_for_chained",
+        Flag(),
+        Change.NO_OP,
+        wire=None,
+        default=Depends(
+            lambda inputs: bool(inputs.get("evaluation_task_ids")),
+            "true when evaluation_task_ids is set",
+        ),
+    ),
 )
 """The inputs of ``TaskRun``. A ``wire`` name is the trigger body's key."""
 
@@ -530,5 +557,7 @@ TASK_RUN_OUTPUTS: tuple[str, ...] = (
     "experiment_id",
     "failure_reason",
     "created_at",
+    "chained_runs",
 )
-"""The outputs of ``TaskRun`` besides ``declared``: the run under its wire names."""
+"""The outputs of ``TaskRun`` besides ``declared``: the run under its wire names, then the
+runs its experiment chained (``chained_runs``)."""

@@ -94,6 +94,11 @@ class TaskRunArgs:
     """What deleting the resource does: ``detach`` (default; the run and its results stay) or
     ``cancel`` a run that is still going."""
 
+    wait_for_chained: pulumi.Input[bool] | None = None
+    """Run-experiment tasks: once the experiment run completes, wait (within what is left of
+    ``timeout``) for the runs it chained to ``evaluation_task_ids`` and apply ``succeed_on``
+    and ``on_timeout`` to each. Default: true when ``evaluation_task_ids`` is set."""
+
 
 class TaskRunArgsDict(TypedDict):
     """The arguments of a :class:`TaskRun`, as a dict (see :class:`TaskRunArgs`)."""
@@ -119,6 +124,7 @@ class TaskRunArgsDict(TypedDict):
     succeed_on: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
     on_timeout: NotRequired[pulumi.Input[str] | None]
     on_delete: NotRequired[pulumi.Input[str] | None]
+    wait_for_chained: NotRequired[pulumi.Input[bool] | None]
 
 
 class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
@@ -205,6 +211,14 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     def created_at(self) -> pulumi.Output[str]:
         """When the run was triggered (RFC 3339)."""
         return pulumi.get(self, "created_at")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter
+    def chained_runs(self) -> pulumi.Output[list[dict[str, Any]]]:
+        """The runs the experiment run chained, when waited on (``wait_for_chained``): one
+        ``{task_id, run_id, status, num_successes, num_errors, num_skipped, failure_reason}``
+        per evaluation task, in the order of ``evaluation_task_ids``; empty otherwise."""
+        return pulumi.get(self, "chained_runs")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic
@@ -48,9 +49,19 @@ TRIGGER_FIELDS = tuple(f for f in TASK_RUN_FIELDS if f.wire is not None)
 """What the trigger body carries."""
 WAIT_SETTINGS = tuple(f for f in TASK_RUN_FIELDS if f.change is Change.NO_OP)
 """How the provider waits: changed in place, nothing is sent."""
-_RUN_FIELDS = TASK_RUN_OUTPUTS[3:]
+_RUN_FIELDS = tuple(k for k in TASK_RUN_OUTPUTS[3:] if k != "chained_runs")
 """The run's wire fields that the state holds as they are (after ``run_id``, ``task_id``,
 ``status``)."""
+CHAINED_KEYS = (
+    "task_id",
+    "run_id",
+    "status",
+    "num_successes",
+    "num_errors",
+    "num_skipped",
+    "failure_reason",
+)
+"""What ``chained_runs`` holds of each chained run."""
 
 
 def _label(inputs: Mapping[str, Any]) -> str:
@@ -60,7 +71,7 @@ def _label(inputs: Mapping[str, Any]) -> str:
 
 def _setting(inputs: Mapping[str, Any], key: str) -> Any:
     value = inputs.get(key)
-    return _BY_NAME[key].default if value is None else value
+    return _BY_NAME[key].default_for(inputs) if value is None else value
 
 
 def _succeed_on(inputs: Mapping[str, Any]) -> list[str]:
@@ -106,6 +117,44 @@ class Progress:
         )
 
 
+class _Elapsed:
+    """Time spent waiting since it was made: the clock's, or the time slept when ``sleep``
+    is a fake that does not move the clock, whichever is more."""
+
+    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._started = clock()
+        self._slept = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self._sleep(seconds)
+        self._slept += seconds
+
+    def elapsed(self) -> float:
+        return max(self._clock() - self._started, self._slept)
+
+
+def _chained_run(
+    client: TasksClient, task: str, space: str | None, since: datetime | None
+) -> RunModel | None:
+    """The oldest run of ``task`` created at or after ``since`` (None: not there yet)."""
+    page = client.list_runs(task, space=space)
+    runs = [
+        r
+        for r in page.runs
+        if since is None or (r.created_at is not None and r.created_at >= since)
+    ]
+    return runs[-1] if runs else None
+
+
+def _chained_entry(run: RunModel) -> dict[str, Any]:
+    wire = run.model_dump(mode="json")
+    entry = {key: wire[key] for key in CHAINED_KEYS if key in wire}
+    entry.update(run_id=run.id, status=run.status.value)
+    return {key: entry.get(key) for key in CHAINED_KEYS}
+
+
 class TaskRunProvider(ProviderBase):
     """Triggers a task run, waits for its outcome, refreshes and (optionally) cancels it."""
 
@@ -114,7 +163,7 @@ class TaskRunProvider(ProviderBase):
 
     STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
 
-    OUTPUTS = ("run_id", "task_id", "status", *_RUN_FIELDS, "declared")
+    OUTPUTS = ("run_id", "task_id", "status", *_RUN_FIELDS, "chained_runs", "declared")
 
     PROGRESS_INTERVAL = 5.0
     """Least seconds between two progress lines that only report new counts."""
@@ -142,7 +191,10 @@ class TaskRunProvider(ProviderBase):
 
     @staticmethod
     def _outputs(
-        run: RunModel, declared: Mapping[str, Any], resolved: Mapping[str, Any]
+        run: RunModel,
+        declared: Mapping[str, Any],
+        resolved: Mapping[str, Any],
+        chained: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         wire = run.model_dump(mode="json")
         live = {
@@ -150,6 +202,7 @@ class TaskRunProvider(ProviderBase):
             "task_id": run.task_id,
             "status": run.status.value,
             **{key: wire[key] for key in _RUN_FIELDS},
+            "chained_runs": list(chained or []),
         }
         return with_declared(live, declared, resolved)
 
@@ -276,11 +329,22 @@ class TaskRunProvider(ProviderBase):
                 "`pulumi refresh` updates its status and counts",
             )
             return CreateResult(run.id, self._outputs(run, inputs, resolved))
-        run = self._wait(client, run, inputs, label)
-        return CreateResult(run.id, self._outputs(run, inputs, resolved))
+        waited = _Elapsed(self._clock, self._sleep)
+        run = self._wait(client, run, inputs, label, waited)
+        chained: list[dict[str, Any]] = []
+        # Only a completed experiment run chains runs (see ``_wait_chained``).
+        wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
+        if wanted and run.status.value == "COMPLETED":
+            chained = self._wait_chained(client, run, inputs, label, space, waited)
+        return CreateResult(run.id, self._outputs(run, inputs, resolved, chained))
 
     def _wait(
-        self, client: TasksClient, run: RunModel, inputs: Mapping[str, Any], label: str
+        self,
+        client: TasksClient,
+        run: RunModel,
+        inputs: Mapping[str, Any],
+        label: str,
+        waited: _Elapsed,
     ) -> RunModel:
         """Wait for a terminal status; act on ``on_timeout``; fail outside ``succeed_on``."""
         from arize_pulumi.tasks.errors import ArizeError, WaitTimeoutError
@@ -294,7 +358,7 @@ class TaskRunProvider(ProviderBase):
                 poll_interval=float(_setting(inputs, "poll_interval")),
                 timeout=timeout,
                 on_progress=progress,
-                sleep=self._sleep,
+                sleep=waited.sleep,
             )
         except WaitTimeoutError as exc:
             return self._timed_out(client, exc.run, inputs, label, timeout)
@@ -342,6 +406,132 @@ class TaskRunProvider(ProviderBase):
             raise ResourceError(f"{late}; cancelling it failed: {describe(exc)}") from None
         raise ResourceError(f"{late}; cancelled it (now {cancelled.status.value})")
 
+    def _wait_chained(
+        self,
+        client: TasksClient,
+        experiment: RunModel,
+        inputs: Mapping[str, Any],
+        label: str,
+        space: str | None,
+        waited: _Elapsed,
+    ) -> list[dict[str, Any]]:
+        """Wait, within what is left of ``timeout``, for the runs the experiment run chained
+        and judge each by ``succeed_on``.
+
+        The API does not link a chained run to its experiment run: a chained run is the
+        oldest run of each evaluation task created at or after the experiment run finished.
+        """
+        from arize_pulumi.tasks.errors import ArizeError
+
+        timeout = float(_setting(inputs, "timeout"))
+        poll = float(_setting(inputs, "poll_interval"))
+        tasks = list(dict.fromkeys(str(t) for t in inputs.get("evaluation_task_ids") or []))
+        since = experiment.run_finished_at
+        found: dict[str, RunModel] = {}
+        progress: dict[str, Progress] = {}
+        log(
+            "info",
+            f"{label}: run {experiment.id} chained runs of {', '.join(tasks)}; waiting up to "
+            f"{max(timeout - waited.elapsed(), 0):g}s more for them to end",
+        )
+        while True:
+            try:
+                for task in tasks:
+                    run = found.get(task)
+                    if run is not None and run.is_terminal:
+                        continue
+                    if run is None:
+                        run = _chained_run(client, task, space, since)
+                    else:
+                        run = client.get_run(run.id)
+                    if run is None:
+                        continue
+                    found[task] = run
+                    if task not in progress:
+                        progress[task] = Progress(
+                            f"{label}: chained task {run.task_id}",
+                            run.id,
+                            self.PROGRESS_INTERVAL,
+                            self._clock,
+                        )
+                    progress[task](run)
+            except ArizeError as exc:
+                raise ResourceError(
+                    f"{label}: waiting for the runs chained to run {experiment.id} failed: "
+                    f"{describe(exc)}"
+                ) from None
+            going = [t for t in tasks if t not in found or not found[t].is_terminal]
+            if not going:
+                break
+            remaining = timeout - waited.elapsed()
+            if remaining <= 0:
+                return self._chained_timed_out(client, found, going, inputs, label, timeout)
+            waited.sleep(min(poll, remaining))
+        self._judge_chained([found[t] for t in tasks], inputs, label)
+        return [_chained_entry(found[t]) for t in tasks]
+
+    def _chained_timed_out(
+        self,
+        client: TasksClient,
+        found: Mapping[str, RunModel],
+        going: list[str],
+        inputs: Mapping[str, Any],
+        label: str,
+        timeout: float,
+    ) -> list[dict[str, Any]]:
+        """``on_timeout`` for the chained runs still going (or not seen yet)."""
+        from arize_pulumi.tasks.errors import ArizeError
+
+        action = str(_setting(inputs, "on_timeout")).lower()
+
+        def still(task: str) -> str:
+            run = found.get(task)
+            if run is None:
+                return f"task {task}: no chained run seen yet"
+            return f"task {run.task_id}: run {run.id} {run.status.value} ({_counts(run)})"
+
+        late = f"{label}: chained runs still going after {timeout:g}s: " + "; ".join(
+            still(t) for t in going
+        )
+        if action == "keep":
+            log("warning", f"{late}; keeping them as they are (on_timeout=keep)")
+            self._judge_chained([r for t, r in found.items() if t not in going], inputs, label)
+            return [_chained_entry(r) for r in found.values()]
+        if action == "fail":
+            raise ResourceError(f"{late}; left them running (on_timeout=fail)")
+        problems = []
+        for task in going:
+            run = found.get(task)
+            if run is None:
+                continue
+            try:
+                client.cancel_run(run.id)
+            except ArizeError as exc:
+                problems.append(f"cancelling run {run.id} failed: {describe(exc)}")
+        if problems:
+            raise ResourceError(f"{late}; " + "; ".join(problems))
+        raise ResourceError(f"{late}; cancelled them (on_timeout=cancel)")
+
+    @staticmethod
+    def _judge_chained(runs: list[RunModel], inputs: Mapping[str, Any], label: str) -> None:
+        """Log each chained run's outcome; raise naming every one outside ``succeed_on``."""
+        succeed_on = _succeed_on(inputs)
+        failed = []
+        for run in runs:
+            outcome = (
+                f"chained task {run.task_id}: run {run.id} {run.status.value} ({_counts(run)})"
+            )
+            if run.failure_reason:
+                outcome += f": {run.failure_reason}"
+            if run.status.value in succeed_on:
+                log("info", f"{label}: {outcome}")
+            else:
+                failed.append(outcome)
+        if failed:
+            raise ResourceError(
+                f"{label}: " + "; ".join(failed) + f"; succeed_on is {', '.join(succeed_on)}"
+            )
+
     @staticmethod
     def _judge(run: RunModel, inputs: Mapping[str, Any], label: str) -> None:
         """Log the outcome; raise when the status is not one that counts as success."""
@@ -379,9 +569,28 @@ class TaskRunProvider(ProviderBase):
         if run is None:
             return ReadResult("", {})
         resolved = declared.get("resolved")
+        chained = self._refresh_chained(plain(props).get("chained_runs"))
         return ReadResult(
-            id_, self._outputs(run, declared, resolved if isinstance(resolved, Mapping) else {})
+            id_,
+            self._outputs(
+                run, declared, resolved if isinstance(resolved, Mapping) else {}, chained
+            ),
         )
+
+    def _refresh_chained(self, chained: Any) -> list[dict[str, Any]]:
+        """The chained runs in the state, with their status and counts as of now (one that
+        cannot be read stays as it was)."""
+        from arize_pulumi.tasks.errors import ArizeError
+
+        fresh: list[dict[str, Any]] = []
+        for entry in chained if isinstance(chained, list) else []:
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("run_id"), str):
+                continue
+            try:
+                fresh.append(_chained_entry(self.client().get_run(entry["run_id"])))
+            except ArizeError:
+                fresh.append(dict(entry))
+        return fresh
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """``on_delete=detach`` leaves the run be; ``cancel`` cancels it if still going."""

@@ -359,6 +359,7 @@ REFUSED: dict[str, Any] = {
     "succeed_on": ["DONE"],
     "on_timeout": "explode",
     "on_delete": "drop",
+    "wait_for_chained": "yes",
 }
 """For each row whose form checks values itself: a value it refuses."""
 
@@ -551,6 +552,7 @@ RUN_CHANGES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "succeed_on": (EVAL_RUN, {"succeed_on": ["COMPLETED", "CANCELLED"]}),
     "on_timeout": (EVAL_RUN, {"on_timeout": "keep"}),
     "on_delete": (EVAL_RUN, {"on_delete": "cancel"}),
+    "wait_for_chained": (EXPERIMENT_RUN, {"wait_for_chained": False}),
 }
 """For each row: a run declaration and a change of that field."""
 
@@ -585,6 +587,8 @@ RUN_SAME: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "succeed_on": (EVAL_RUN, {"succeed_on": ["completed"]}),
     "on_timeout": (EVAL_RUN, {"on_timeout": "CANCEL"}),
     "on_delete": (EVAL_RUN, {"on_delete": "Detach"}),
+    # The default follows evaluation_task_ids: true with them, false without.
+    "wait_for_chained": (EXPERIMENT_RUN, {"wait_for_chained": True}),
 }
 """For each row: a run declaration and the same value spelled otherwise (or its default)."""
 

@@ -102,7 +102,8 @@ class RunService:
 
         They are stored now, to be seen from the moment the experiment run ends (runs move
         by time, with no background work); a run that will not complete chains nothing, and
-        cancelling it drops what it had scheduled.
+        cancelling it drops what it had scheduled. An outcome scripted for an evaluation task
+        applies to its chained run as to any other run of that task.
         """
         finish = progress.finished_at(doc)
         if finish is None or doc["outcome"] != RunStatus.COMPLETED.value:
@@ -110,13 +111,14 @@ class RunService:
         scheduled = []
         for task_id in doc.get("evaluation_task_ids") or []:
             task = require(tx, "task", task_id, "evaluation_task_ids")
+            outcome = tx.take_outcome(task.id) or {}
             chained = {
                 "task_id": task.id,
                 "created_at": stamp(finish),
                 "visible_at": stamp(finish),
-                "duration": self.run_duration,
-                "outcome": RunStatus.COMPLETED.value,
-                "failure_reason": None,
+                "duration": outcome.get("duration") or self.run_duration,
+                "outcome": outcome.get("status") or RunStatus.COMPLETED.value,
+                "failure_reason": outcome.get("failure_reason"),
                 "cancelled_at": None,
                 "created_by_user_id": SANDBOX_USER_ID,
                 "data_start_time": None,
