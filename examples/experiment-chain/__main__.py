@@ -1,5 +1,7 @@
 """Prompt release gate: a new prompt version runs an experiment on the golden dataset, and the
-evaluation tasks chained onto it score the result before the deploy goes on."""
+evaluation tasks chained onto it score the result before the deploy goes on: `pulumi up` waits
+for the chained evaluation runs too (``wait_for_chained``, on by default with
+``evaluation_task_ids``) and fails if one of them does not complete."""
 
 import pulumi
 
@@ -64,3 +66,4 @@ pulumi.export("run_id", run.run_id)
 pulumi.export("status", run.status)
 pulumi.export("experiment_id", run.experiment_id)
 pulumi.export("examples_run", run.num_successes)
+pulumi.export("evaluations", run.chained_runs)
