@@ -11,6 +11,7 @@ new inputs are compared against.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic
@@ -47,6 +48,14 @@ _LIVE_FIELDS = tuple(f for f in TASK_FIELDS if f.wire is not None)
 _READ_ONLY = tuple(key for key in TASK_OUTPUTS if key not in {f.wire for f in _LIVE_FIELDS})
 """Outputs the server sets and no input declares."""
 
+RECOVERY_WINDOW = timedelta(minutes=15)
+"""How recently a task must have been created for a create that meets it by name, with the
+same settings, to take it over without ``adopt``: long enough to re-run an interrupted
+``pulumi up``, short enough that a task someone made by hand earlier is never taken over (and
+later deleted by ``destroy``) silently."""
+
+DESTROY_NOTE = "`pulumi destroy`, or removing this resource, deletes it"
+
 
 def _label(inputs: Mapping[str, Any]) -> str:
     name = inputs.get("resource_name") or inputs.get("name")
@@ -55,6 +64,26 @@ def _label(inputs: Mapping[str, Any]) -> str:
 
 def _names(fields: list[Field]) -> str:
     return ", ".join(f.name for f in fields)
+
+
+def _minutes(window: timedelta) -> int:
+    return int(window.total_seconds() // 60)
+
+
+def _recent(task: TaskModel, now: datetime | None = None) -> bool:
+    """Whether ``task`` was created within :data:`RECOVERY_WINDOW` (a creation time ahead of
+    this machine's clock counts as recent; one the API does not give, as not)."""
+    created = task.created_at
+    if created is None:
+        return False
+    return created >= (now or datetime.now(UTC)) - RECOVERY_WINDOW
+
+
+def _origin(task: TaskModel) -> str:
+    """When and by whom ``task`` was created, as far as the API says."""
+    when = task.created_at.strftime("%Y-%m-%d %H:%M:%S UTC") if task.created_at else "unknown"
+    who = f"user {task.created_by_user_id}" if task.created_by_user_id else "an unknown user"
+    return f"created {when} by {who}"
 
 
 def _given(value: Any) -> bool:
@@ -278,13 +307,15 @@ class TaskProvider(ProviderBase):
         done = f"updated {_names(differing)}" if differing else "its settings already match"
         log(
             "warning",
-            f"{label}: {why}: took over task '{task.name}' ({task.id}) in {where}; {done}",
+            f"{label}: {why}: took over task '{task.name}' ({task.id}) in {where}; {done}; "
+            f"this stack now manages it: {DESTROY_NOTE}",
         )
         return CreateResult(task.id, self._outputs(task, inputs, resolved))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create the task; with ``adopt``, or on a name conflict with an identical task,
-        take over the existing one instead."""
+        """Create the task; with ``adopt``, or on a name conflict with an identical task
+        created within :data:`RECOVERY_WINDOW` (what an interrupted ``up`` leaves), take over
+        the existing one instead. An older identical task is refused, saying what it is."""
         from arize_pulumi.tasks.errors import ArizeError, ConflictError
 
         inputs = self._inputs(props)
@@ -317,13 +348,23 @@ class TaskProvider(ProviderBase):
         current = self._live(self._outputs(existing, inputs, resolved))
         differing = self._differences(self._desired(inputs, resolved), current)
         if not differing:
+            if not _recent(existing):
+                raise ResourceError(
+                    f"{label}: a task named '{name}' already exists in space "
+                    f"'{resolved.get('space_ref')}' (ID {existing.id}, {_origin(existing)}) "
+                    "with these settings. It is not taken over without adopt: only a task "
+                    f"created in the last {_minutes(RECOVERY_WINDOW)} minutes is (what an "
+                    "interrupted `pulumi up` leaves behind). To manage it from this stack, set "
+                    f"adopt=True (then {DESTROY_NOTE}); to leave it alone, give this task "
+                    "another name."
+                )
             return self._take_over(
                 client,
                 existing,
                 inputs,
                 resolved,
-                "a task of this name already exists with exactly these settings "
-                "(an interrupted `pulumi up` may have made it)",
+                "a task of this name with exactly these settings was created "
+                f"{_origin(existing)}, most likely by an interrupted `pulumi up`",
             )
         raise ResourceError(
             f"{label}: a task named '{name}' already exists in space "
