@@ -363,7 +363,7 @@ class TaskProvider(ProviderBase):
                 existing,
                 inputs,
                 resolved,
-                "a task of this name with exactly these settings was created "
+                "a task of this name with exactly these settings was "
                 f"{_origin(existing)}, most likely by an interrupted `pulumi up`",
             )
         raise ResourceError(

@@ -68,6 +68,7 @@ def test_a_task_just_left_by_an_interrupted_up_is_taken_over_naming_destroy(
     first = provider.create(dict(inputs)).id
     assert provider.create(dict(inputs)).id == first
     warning = capsys.readouterr().err
+    assert "these settings was created " in warning and " by user " in warning
     assert "interrupted `pulumi up`" in warning and first in warning
     assert "this stack now manages it: `pulumi destroy`" in warning and "deletes it" in warning
 
