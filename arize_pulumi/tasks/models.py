@@ -544,6 +544,29 @@ class ExperimentList(WireModel):
     pagination: Pagination = Field(default_factory=Pagination)
 
 
+class NamedIntegration(WireModel):
+    """An AI integration as name lookups read it, from ``/v2/ai-integrations`` (LLM
+    providers) or ``/v2/integrations`` (``type`` ``LLM`` or ``AGENT``)."""
+
+    id: str
+    name: str
+    type: str | None = None
+
+
+class AiIntegrationList(WireModel):
+    """A page of ``GET /v2/ai-integrations``."""
+
+    ai_integrations: list[NamedIntegration]
+    pagination: Pagination = Field(default_factory=Pagination)
+
+
+class IntegrationList(WireModel):
+    """A page of ``GET /v2/integrations``."""
+
+    integrations: list[NamedIntegration]
+    pagination: Pagination = Field(default_factory=Pagination)
+
+
 class Problem(WireModel):
     """An RFC 9457 problem body, as every error response carries."""
 

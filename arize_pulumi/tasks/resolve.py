@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from arize_pulumi.tasks._transport import Transport
 from arize_pulumi.tasks.errors import (
@@ -31,14 +31,16 @@ from arize_pulumi.tasks.errors import (
 )
 from arize_pulumi.tasks.ids import is_id
 from arize_pulumi.tasks.models import (
+    AiIntegrationList,
     DatasetList,
     Evaluator,
     EvaluatorList,
     ExperimentList,
+    IntegrationList,
+    NamedIntegration,
     Pagination,
     ProjectList,
     SpaceList,
-    WireModel,
 )
 from arize_pulumi.tasks.retry import RetryBudget
 
@@ -68,29 +70,6 @@ class _Named(Protocol):
 
 
 N = TypeVar("N", bound=_Named)
-
-
-class NamedIntegration(WireModel):
-    """An AI integration as name lookups read it, from ``/v2/ai-integrations`` (LLM
-    providers) or ``/v2/integrations`` (``type`` ``LLM`` or ``AGENT``)."""
-
-    id: str
-    name: str
-    type: str | None = None
-
-
-class AiIntegrationList(WireModel):
-    """A page of ``GET /v2/ai-integrations``."""
-
-    ai_integrations: list[NamedIntegration]
-    pagination: Pagination = Field(default_factory=Pagination)
-
-
-class IntegrationList(WireModel):
-    """A page of ``GET /v2/integrations``."""
-
-    integrations: list[NamedIntegration]
-    pagination: Pagination = Field(default_factory=Pagination)
 
 
 AI_INTEGRATION = "AI integration"
