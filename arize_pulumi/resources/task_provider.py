@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 
+from arize_pulumi.resources import _replacing as replacing
 from arize_pulumi.resources._normalize import (
     is_unknown,
     known_copy,
@@ -244,8 +245,18 @@ class TaskProvider(ProviderBase):
 
         if not replaces:
             return DiffResult(changes=bool(changed), replaces=[])
-        same_name = new.get("name") == olds.get("name", old.get("name"))
-        return DiffResult(changes=True, replaces=replaces, delete_before_replace=same_name)
+        # The old task stays live until its replacement exists; one that keeps its name (unique
+        # in its space) is moved aside by the replacement's create, which this note tells.
+        space_id = resolved.get("space_id")
+        name = new.get("name")
+        if (
+            isinstance(space_id, str)
+            and isinstance(name, str)
+            and space_id == old_resolved.get("space_id")
+            and name == olds.get("name", old.get("name"))
+        ):
+            replacing.note(("task", space_id, name), _id)
+        return DiffResult(changes=True, replaces=replaces, delete_before_replace=False)
 
     # --- create ---------------------------------------------------------------------------
 
@@ -315,7 +326,10 @@ class TaskProvider(ProviderBase):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the task; with ``adopt``, or on a name conflict with an identical task
         created within :data:`RECOVERY_WINDOW` (what an interrupted ``up`` leaves), take over
-        the existing one instead. An older identical task is refused, saying what it is."""
+        the existing one instead. An older identical task is refused, saying what it is.
+
+        The replacement of a task that keeps its name moves the live task aside first (see
+        :meth:`_replace`)."""
         from arize_pulumi.tasks.errors import ArizeError, ConflictError
 
         inputs = self._inputs(props)
@@ -323,6 +337,9 @@ class TaskProvider(ProviderBase):
         resolved = self._resolve(inputs, inputs.get("resolved"))
         client = self.client()
         name = str(inputs.get("name"))
+        replaced = replacing.take(("task", str(resolved.get("space_id")), name))
+        if replaced is not None:
+            return self._replace(client, replaced, inputs, resolved)
         if inputs.get("adopt"):
             existing = self._find(client, label, name, resolved)
             if existing is not None:
@@ -330,14 +347,24 @@ class TaskProvider(ProviderBase):
         try:
             task = self._create(client, inputs, resolved)
         except ConflictError as exc:
-            conflict = exc
+            return self._on_conflict(client, inputs, resolved, exc)
         except ArizeError as exc:
             raise ResourceError(
                 f"{label}: creating task '{name}' failed: {describe(exc)}"
             ) from None
-        else:
-            return CreateResult(task.id, self._outputs(task, inputs, resolved))
+        return CreateResult(task.id, self._outputs(task, inputs, resolved))
 
+    def _on_conflict(
+        self,
+        client: TasksClient,
+        inputs: Mapping[str, Any],
+        resolved: Mapping[str, Any],
+        conflict: Exception,
+    ) -> CreateResult:
+        """A create refused because the name is taken: take the task over when that is safe
+        (``adopt``, or what an interrupted ``up`` left), else say what holds the name."""
+        label = _label(inputs)
+        name = str(inputs.get("name"))
         if resolved.get("space_id") is None:
             raise ResourceError(f"{label}: creating task '{name}' failed: {conflict}") from None
         existing = self._find(client, label, name, resolved)
@@ -372,6 +399,109 @@ class TaskProvider(ProviderBase):
             f"declaration in {_names(differing)}. Set adopt=True to take it over and update "
             "it to this declaration, or give this task another name."
         )
+
+    # --- a replace that keeps the name ------------------------------------------------------
+
+    def _replace(
+        self,
+        client: TasksClient,
+        old_id: str,
+        inputs: Mapping[str, Any],
+        resolved: Mapping[str, Any],
+    ) -> CreateResult:
+        """Create the replacement of live task ``old_id``, which has the same name.
+
+        The live task is renamed aside (``<name> (replaced <tag>)``), the new one created, and
+        the engine deletes the old one afterwards. If the create fails, the old task gets its
+        name back, so a failed replace leaves the live task as it was. A crash between the
+        steps leaves the old task aside: the next ``up`` finds it there (its tag comes from its
+        ID) and goes on from the create; ``refresh`` shows the name as drift.
+        """
+        from arize_pulumi.tasks.errors import ArizeError, ConflictError, NotFoundError
+
+        label = _label(inputs)
+        name = str(inputs.get("name"))
+        try:
+            old = client.get(old_id)
+        except NotFoundError:
+            old = None
+        except ArizeError as exc:
+            raise ResourceError(
+                f"{label}: replacing task {old_id}: reading it failed: {describe(exc)}. "
+                "Nothing was changed; run `pulumi up` again"
+            ) from None
+        space = resolved.get("space_id")
+        aside: str | None = None
+        if old is not None and old.name == name:
+            aside = self._move_aside(client, old, label, name, space)
+        elif old is not None and replacing.is_aside_name(old.name, name, old.id):
+            aside = old.name  # moved aside by an earlier, interrupted replace
+        try:
+            task = self._create(client, inputs, resolved)
+        except ConflictError as exc:
+            try:
+                return self._on_conflict(client, inputs, resolved, exc)
+            except ResourceError as refused:
+                raise ResourceError(
+                    f"{refused} {self._put_back(client, old, aside, name, space)}"
+                ) from None
+        except ArizeError as exc:
+            raise ResourceError(
+                f"{label}: creating task '{name}' (to replace task {old_id}) failed: "
+                f"{describe(exc)}. {self._put_back(client, old, aside, name, space)}"
+            ) from None
+        return CreateResult(task.id, self._outputs(task, inputs, resolved))
+
+    @staticmethod
+    def _move_aside(
+        client: TasksClient, old: TaskModel, label: str, name: str, space: str | None
+    ) -> str:
+        """Rename the live task out of its replacement's way; the new name, or a clear error
+        that nothing was deleted."""
+        from arize_pulumi.tasks.errors import ArizeError, ConflictError
+
+        tried: list[str] = []
+        for attempt in range(1, 4):
+            aside = replacing.aside_name(name, old.id, attempt)
+            tried.append(f"'{aside}'")
+            try:
+                client.update(old.id, space=space, task_type=old.type, name=aside)
+            except ConflictError:
+                continue
+            except ArizeError as exc:
+                raise ResourceError(
+                    f"{label}: replacing task '{name}' ({old.id}): the live task keeps running "
+                    "until its replacement exists, so it is renamed out of the way first, and "
+                    f"renaming it to '{aside}' failed: {describe(exc)}. It was not deleted; "
+                    "run `pulumi up` again"
+                ) from None
+            return aside
+        raise ResourceError(
+            f"{label}: replacing task '{name}' ({old.id}): the live task is renamed out of "
+            f"the way first, and tasks named {', '.join(tried)} already exist in its space. "
+            "It was not changed; rename or delete those tasks, then run `pulumi up` again"
+        )
+
+    @staticmethod
+    def _put_back(
+        client: TasksClient, old: TaskModel | None, aside: str | None, name: str, space: str | None
+    ) -> str:
+        """Give a task moved aside its name back; what to tell the user about it."""
+        from arize_pulumi.tasks.errors import ArizeError
+
+        if old is None:
+            return "The task it replaces was already gone."
+        if aside is None:
+            return f"The live task {old.id} was not changed."
+        try:
+            client.update(old.id, space=space, task_type=old.type, name=name)
+        except ArizeError as exc:
+            return (
+                f"The live task {old.id} is still there but keeps the name '{aside}': giving "
+                f"it its name back failed ({describe(exc)}). Run `pulumi refresh`, then "
+                "`pulumi up`"
+            )
+        return f"The live task {old.id} was not changed: it keeps its name and settings."
 
     # --- update ---------------------------------------------------------------------------
 

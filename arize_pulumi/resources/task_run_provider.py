@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 
+from arize_pulumi.resources import _replacing as replacing
 from arize_pulumi.resources._normalize import (
     is_unknown,
     known_copy,
@@ -271,8 +272,17 @@ class TaskRunProvider(ProviderBase):
         ]
         changes = [f.name for f in WAIT_SETTINGS if f.changed(new, resolved, old, old_refs)]
         if replaces:
-            cancel_first = str(_setting(old, "on_delete")).lower() == "cancel"
-            return DiffResult(changes=True, replaces=replaces, delete_before_replace=cancel_first)
+            # The old run is cancelled (on_delete=cancel) only once the new one is accepted:
+            # the engine creates first, and a create refused because this run is still going
+            # cancels it, which this note tells, then triggers again.
+            task_id = resolved.get("task_id")
+            if (
+                str(_setting(old, "on_delete")).lower() == "cancel"
+                and isinstance(task_id, str)
+                and task_id == old_refs.get("task_id")
+            ):
+                replacing.note(("run", task_id), _id)
+            return DiffResult(changes=True, replaces=replaces, delete_before_replace=False)
         return DiffResult(changes=bool(changes), replaces=[])
 
     # --- create ---------------------------------------------------------------------------
@@ -311,8 +321,15 @@ class TaskRunProvider(ProviderBase):
             )
         client = self.client()
         space = resolved.get("space_id") or inputs.get("space") or None
+        replaced = replacing.take(("run", task_id))
         try:
-            run = client.trigger_run(task_id, space=space, task_type=task_type, **arguments)
+            try:
+                run = client.trigger_run(task_id, space=space, task_type=task_type, **arguments)
+            except ConflictError:
+                if replaced is None:
+                    raise
+                self._cancel_replaced(client, replaced, label)
+                run = client.trigger_run(task_id, space=space, task_type=task_type, **arguments)
         except ConflictError as exc:
             raise ResourceError(
                 f"{label}: task {task_id} refused a new run: {exc.message}. Wait for the run in "
@@ -337,6 +354,21 @@ class TaskRunProvider(ProviderBase):
         if wanted and run.status.value == "COMPLETED":
             chained = self._wait_chained(client, run, inputs, label, space, waited)
         return CreateResult(run.id, self._outputs(run, inputs, resolved, chained))
+
+    @staticmethod
+    def _cancel_replaced(client: TasksClient, run_id: str, label: str) -> None:
+        """Cancel the run this one replaces (``on_delete=cancel``), which keeps the task from
+        starting another."""
+        from arize_pulumi.tasks.errors import ArizeError
+
+        try:
+            client.cancel_run(run_id)
+        except ArizeError as exc:
+            raise ResourceError(
+                f"{label}: the task is busy with run {run_id}, which this run replaces, and "
+                f"cancelling it (on_delete=cancel) failed: {describe(exc)}"
+            ) from None
+        log("info", f"{label}: cancelled run {run_id} (on_delete=cancel) to start its replacement")
 
     def _wait(
         self,

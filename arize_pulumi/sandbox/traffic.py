@@ -48,9 +48,18 @@ class FaultSpec(BaseModel):
     seed: int | None = None
     methods: list[str] | None = None
     paths: list[str] | None = None
+    """Path prefixes (``/v2/tasks`` also matches ``/v2/tasks/{task_id}/trigger``)."""
+    routes: list[str] | None = None
+    """Exact routes as ``METHOD /path/template`` (``POST /v2/tasks``, ``PATCH
+    /v2/tasks/{task_id}``), to fault one call of an operation and nothing else."""
+    limit: int | None = Field(default=None, ge=1)
+    """Fault at most this many requests, then answer normally (latency still applies)."""
 
-    def applies_to(self, method: str, path: str) -> bool:
+    def applies_to(self, method: str, path: str, route: str) -> bool:
+        """``route`` is the request's ``METHOD /path/template``."""
         if self.methods is not None and method.upper() not in {m.upper() for m in self.methods}:
+            return False
+        if self.routes is not None and route not in {" ".join(r.split()) for r in self.routes}:
             return False
         return self.paths is None or any(path.startswith(prefix) for prefix in self.paths)
 
@@ -80,6 +89,7 @@ class Traffic:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
         self._faults: FaultSpec | None = None
+        self._faulted = 0
         self._random = random.Random()
         self.rich = RichAnswers()
 
@@ -94,6 +104,7 @@ class Traffic:
     def set_faults(self, spec: FaultSpec) -> None:
         with self._lock:
             self._faults = spec if spec.rate > 0 or spec.latency_ms > 0 else None
+            self._faulted = 0
             self._random = random.Random(spec.seed)
 
     def clear_faults(self) -> None:
@@ -105,11 +116,13 @@ class Traffic:
         with self._lock:
             self._counts[key] += 1
             spec = self._faults
-            if spec is None or not spec.applies_to(method, path):
+            if spec is None or not spec.applies_to(method, path, key):
                 return Plan()
             status = None
-            if spec.rate > 0 and self._random.random() < spec.rate:
+            spent = spec.limit is not None and self._faulted >= spec.limit
+            if not spent and spec.rate > 0 and self._random.random() < spec.rate:
                 status = self._random.choice(spec.statuses)
+                self._faulted += 1
             return Plan(
                 spec.latency_ms / 1000, status, spec.phase, spec.retry_after, spec.disconnect
             )

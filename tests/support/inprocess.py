@@ -87,7 +87,8 @@ class SentRequest:
 @dataclass
 class Fault:
     """The next ``times`` requests matching ``method`` and ``path`` (a regular expression of
-    the whole path) fail: with ``status``, else ``exception``, else a 200 ``answer``.
+    the whole path) fail: with ``status``, else ``exception``, else a 200 ``answer``; the
+    first ``after`` matching requests pass untouched.
 
     ``phase="after"`` lets the request take effect first, so its outcome is unknown to the
     client. ``retry_after`` is the seconds a 429 or 503 answer asks to wait (the sandbox's
@@ -102,6 +103,7 @@ class Fault:
     phase: Literal["before", "after"] = "before"
     times: int = 1
     retry_after: int | None = None
+    after: int = 0
 
     def matches(self, request: httpx.Request) -> bool:
         return (
@@ -134,6 +136,9 @@ class ClientTransport(httpx.BaseTransport):
         sandbox = self._sandbox
         sandbox.sent.append(SentRequest.of(request))
         fault = next((f for f in sandbox.scripted if f.matches(request)), None)
+        if fault is not None and fault.after > 0:
+            fault.after -= 1
+            fault = None
         if fault is None:
             return sandbox.app_transport.handle_request(request)
         fault.times -= 1

@@ -366,12 +366,13 @@ def test_another_task_is_a_new_run(
     assert provider.diff(result.id, result.outs, {**inputs, "task": Unknown()}).replaces == ["task"]
 
 
-def test_on_delete_cancel_replaces_delete_first(
+def test_on_delete_cancel_replaces_create_first(
     provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
+    """The old run is cancelled only once the new one can start (tests/unit/test_replace.py)."""
     inputs, result = started(provider, arize, {"task": task_id, "on_delete": "cancel"})
     diff = provider.diff(result.id, result.outs, {**inputs, "triggers": 2})
-    assert diff.delete_before_replace is True
+    assert diff.delete_before_replace is False
 
 
 # --- read / delete ------------------------------------------------------------------------
