@@ -173,7 +173,11 @@ class TrafficMiddleware:
         # answer: a change the server has made but not yet acknowledged.
         delay_after = plan.latency if plan.phase == "after" else 0.0
         if plan.latency and not delay_after:
-            await asyncio.sleep(plan.latency)
+            arrived = await _in_transit(receive, plan.latency)
+            if arrived is None:
+                logger.info("%s %s dropped: the client left while it was in transit", method, path)
+                return
+            receive = arrived
 
         async def send_answer(message: Message) -> None:
             nonlocal delay_after
@@ -261,6 +265,31 @@ class TrafficMiddleware:
             await send({"type": "http.response.body", "body": body})
 
         return send_rewritten
+
+
+async def _in_transit(receive: Receive, latency: float) -> Receive | None:
+    """Hold a request for ``latency`` seconds as if still on its way; ``None`` if the client
+    hung up meanwhile (the request never reached the server), else a ``receive`` that replays
+    its body."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        messages.append(message)
+        if not message.get("more_body", False):
+            break
+    hang_up = asyncio.ensure_future(receive())
+    done, _ = await asyncio.wait({hang_up}, timeout=latency)
+    if done and hang_up.result()["type"] == "http.disconnect":
+        return None
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await hang_up
+
+    return replay
 
 
 async def _discard(message: Message) -> None:

@@ -7,7 +7,6 @@ import os
 import signal
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -18,6 +17,7 @@ import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
 from tests.support.sandbox import Sandbox
+from tests.support.stacks import pulumi_cli_tree
 
 pytestmark = pytest.mark.e2e
 
@@ -107,36 +107,6 @@ def test_an_exhausted_retry_budget_names_the_call_and_a_rerun_converges(
     stack.preview(expect_no_changes=True)
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
-def _pulumi_cli_tree() -> list[int]:
-    """PIDs of the `pulumi` CLI started by this process, and of everything it started."""
-    tree = _children()
-    roots = [
-        pid
-        for pid in tree.get(os.getpid(), [])
-        if Path(f"/proc/{pid}/comm").read_text().strip() == "pulumi"
-    ]
-    found: list[int] = []
-    while roots:
-        pid = roots.pop()
-        found.append(pid)
-        roots += tree.get(pid, [])
-    return found
-
-
 @pytest.mark.filterwarnings(
     # The killed engine leaves the inline program's coroutine unfinished, as intended.
     "ignore::pytest.PytestUnraisableExceptionWarning"
@@ -168,7 +138,7 @@ def test_sigkill_during_up_then_documented_recovery_converges(
     deadline = time.monotonic() + 120
     while len(server_tasks(sandbox)) < 8 and time.monotonic() < deadline:
         time.sleep(0.1)
-    victims = _pulumi_cli_tree()
+    victims = pulumi_cli_tree()
     assert victims, "no pulumi CLI process to interrupt"
     for pid in victims:
         os.kill(pid, signal.SIGKILL)

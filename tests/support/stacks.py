@@ -145,6 +145,37 @@ class LocalStack:
         return [r for r in found if type_token is None or r.get("type") == type_token]
 
 
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def pulumi_cli_tree() -> list[int]:
+    """PIDs of the `pulumi` CLI started by this process, and of everything it started (the
+    engine's plugins and the provider process): what a SIGKILL of a CI job takes down."""
+    tree = _children()
+    roots = [
+        pid
+        for pid in tree.get(os.getpid(), [])
+        if Path(f"/proc/{pid}/comm").read_text().strip() == "pulumi"
+    ]
+    found: list[int] = []
+    while roots:
+        pid = roots.pop()
+        found.append(pid)
+        roots += tree.get(pid, [])
+    return found
+
+
 def program_from_folder(folder: Path) -> Callable[[], None]:
     """The ``__main__.py`` of a Pulumi project folder, as an inline program."""
     main = folder / "__main__.py"
