@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+_BY_ID: dict[str, Callable[[TasksClient, str], Any]] = {
+    "project": lambda client, project_id: client.get_project(project_id),
+    "dataset": lambda client, dataset_id: client.get_dataset(dataset_id),
+}
+"""How a project or dataset given by ID is fetched, to check that it exists."""
+
 Problem = tuple[str, str]
 """``(property, message)``: the top-level input a problem belongs to, and what is wrong."""
 
@@ -77,7 +83,13 @@ class References:
     def _lookup(
         self, prop: str, what: str, scope: str | None, call: Callable[[TasksClient], T]
     ) -> T | None:
-        from arize_pulumi.tasks.errors import AmbiguousNameError, ArizeError, NameNotFoundError
+        from arize_pulumi.tasks.errors import (
+            AmbiguousNameError,
+            ArizeError,
+            InvalidArgumentError,
+            NameNotFoundError,
+            NotFoundError,
+        )
 
         if self._broken:
             return None
@@ -89,6 +101,11 @@ class References:
             where = f" in {scope}" if scope else ""
             seen = f" (seen: {', '.join(exc.seen)})" if exc.seen else ""
             self.problems.append((prop, f"{what} not found{where}{seen}"))
+        except NotFoundError:
+            where = f" in {scope}" if scope else ""
+            self.problems.append((prop, f"{what} not found{where}: no such ID"))
+        except InvalidArgumentError as exc:
+            self.problems.append((prop, f"{what}: {exc.reason}"))
         except AmbiguousNameError as exc:
             where = f" in {scope}" if scope else ""
             ids = ", ".join(exc.candidates)
@@ -97,6 +114,17 @@ class References:
             self._broken = True
             self.problems.append((prop, f"cannot look up {what}: {describe(exc)}"))
         return None
+
+    def _can_ask(self) -> bool:
+        """Whether a client can be had, without reporting why not (for optional checks)."""
+        from arize_pulumi.tasks.errors import ArizeError
+
+        if self._client is None and not self._broken:
+            try:
+                self._client = self._make_client()
+            except (ArizeError, ResourceError):
+                return False
+        return self._client is not None
 
     def _reuse(self, key: str, ref: str) -> str | None:
         previous = self._previous
@@ -142,12 +170,47 @@ class References:
             )
         return False
 
+    def _checked_id(
+        self,
+        key: str,
+        what: str,
+        given: str,
+        fetch: Callable[[TasksClient], Any],
+        prop: str | None = None,
+    ) -> str | None:
+        """An ID given directly, checked to exist when it is new to this resource (once:
+        the next ``check`` reuses it, from ``<key>_ref``/``<key>_id``), and to belong to the
+        resolved space; else ``None``, with a problem against ``prop`` (default ``key``)."""
+        prop = prop or key
+        if given in (self._previous.get(f"{key}_ref"), self._previous.get(f"{key}_id")):
+            return given
+        if not self._can_ask():
+            return given  # no key (a preview without secrets): the API checks it at create
+        found = self._lookup(prop, what, None, fetch)
+        if found is None:
+            return None
+        owner = getattr(found, "space_id", None)
+        space_id = self.resolved.get("space_id")
+        if owner and space_id and owner != space_id:
+            self.problems.append(
+                (prop, f"{what} belongs to another space ({owner}), not {self._space_scope()}")
+            )
+            return None
+        return given
+
     def named(self, kind: str, given: Any, call: Callable[[TasksClient, str, str], str]) -> None:
-        """Resolve a project or dataset reference into ``<kind>_ref`` / ``<kind>_id``."""
+        """Resolve a project or dataset reference into ``<kind>_ref`` / ``<kind>_id``; one
+        given by ID is checked to exist (:meth:`_checked_id`)."""
         if not isinstance(given, str) or not given or is_unknown(given):
             return
         self.resolved[f"{kind}_ref"] = given
-        found = given if is_id(given) else (self._reuse(kind, given) if self._same_space else None)
+        if is_id(given):
+            fetch = _BY_ID[kind]
+            found = self._checked_id(kind, f"{kind} {given}", given, lambda c: fetch(c, given))
+            if found is not None:
+                self.resolved[f"{kind}_id"] = found
+            return
+        found = self._reuse(kind, given) if self._same_space else None
         if found is None and self._needs_space(kind, f"{kind} '{given}'"):
             space_id = str(self.resolved["space_id"])
             found = self._lookup(
@@ -172,11 +235,21 @@ class References:
         agent = kind.upper() == "AGENT_CALL"
         argument, key = ("integration", "agent_integration") if agent else ("ai_integration",) * 2
         given = config.get(argument)
+        if given is None:  # given as the wire's own ``ai_integration_id`` / ``integration_id``
+            given = config.get(f"{argument}_id")
+            if not isinstance(given, str) or is_unknown(given) or not is_id(given):
+                return
         if not isinstance(given, str) or not given or is_unknown(given):
             return
         self.resolved[f"{key}_ref"] = given
-        found = given if is_id(given) else (self._reuse(key, given) if self._same_space else None)
         what = f"{'agent' if agent else 'AI'} integration '{given}' (run_configuration.{argument})"
+        if is_id(given):
+            fetch = self._integration_by_id(given, agent)
+            found = self._checked_id(key, what, given, fetch, prop="run_configuration")
+            if found is not None:
+                self.resolved[f"{key}_id"] = found
+            return
+        found = self._reuse(key, given) if self._same_space else None
         if found is None and self._needs_space("run_configuration", what):
             space_id = str(self.resolved["space_id"])
             found = self._lookup(
@@ -192,6 +265,26 @@ class References:
         if found is not None:
             self.resolved[f"{key}_id"] = found
 
+    def _integration_by_id(self, given: str, agent: bool) -> Callable[[TasksClient], Any]:
+        """Fetch an integration by ID and refuse one of the wrong type (an AGENT_CALL needs an
+        ``AGENT`` integration, the others an LLM one)."""
+        from arize_pulumi.tasks.errors import InvalidArgumentError
+
+        wanted = "AGENT" if agent else "LLM"
+
+        def fetch(client: TasksClient) -> Any:
+            found = client.get_integration(given) if agent else client.get_ai_integration(given)
+            kind = (found.type or wanted).upper()
+            if kind != wanted:
+                raise InvalidArgumentError(
+                    "run_configuration",
+                    f"{given} is an {kind} integration; this experiment type needs an "
+                    f"{wanted} integration",
+                )
+            return found
+
+        return fetch
+
     def evaluators(self, entries: Any) -> None:
         """Resolve every evaluator reference into ``evaluator_ids`` (text -> ID)."""
         if not isinstance(entries, list):
@@ -203,8 +296,18 @@ class References:
             ref = evaluator_ref(entry)
             if not isinstance(ref, str) or not ref or is_unknown(ref) or ref in ids:
                 continue
-            found = ref if is_id(ref) else previous.get(ref)
+            found = previous.get(ref)
             what = f"evaluator '{ref}' (evaluators[{index}])"
+            if (
+                found is None
+                and is_id(ref)
+                and (
+                    ref in previous.values()
+                    or "space_id" not in self.resolved
+                    or not self._can_ask()
+                )
+            ):
+                found = ref  # known already, or no space or key to check it (the API will)
             if not isinstance(found, str) and self._needs_space("evaluators", what):
                 found = self._lookup(
                     "evaluators", what, self._space_scope(), self._evaluator_id(ref)
@@ -220,6 +323,28 @@ class References:
     def _experiment_id(self, ref: str, dataset_id: str) -> Callable[[TasksClient], str]:
         return lambda client: str(client.resolve_experiment_id(ref, dataset_id=dataset_id))
 
+    def _experiment_in(self, experiment_id: str) -> str | None:
+        """An experiment given by ID, checked to exist and to belong to the resolved dataset."""
+        found = self._lookup(
+            "experiment_ids",
+            f"experiment {experiment_id}",
+            None,
+            lambda client: client.get_experiment(experiment_id),
+        )
+        if found is None:
+            return None
+        dataset_id = self.resolved.get("dataset_id")
+        if found.dataset_id is not None and found.dataset_id != dataset_id:
+            self.problems.append(
+                (
+                    "experiment_ids",
+                    f"experiment {experiment_id} belongs to dataset {found.dataset_id}, not "
+                    f"dataset '{self.resolved.get('dataset_ref')}' ({dataset_id})",
+                )
+            )
+            return None
+        return experiment_id
+
     def experiments(self, refs: Any) -> None:
         """Resolve experiment references of the (resolved) dataset into ``experiment_ids``."""
         if not isinstance(refs, list):
@@ -232,7 +357,16 @@ class References:
         for ref in refs:
             if not isinstance(ref, str) or not ref or is_unknown(ref) or ref in ids:
                 continue
-            found = ref if is_id(ref) else previous.get(ref)
+            found = previous.get(ref)
+            if found is None and is_id(ref):
+                known = (
+                    ref in previous.values()
+                    or not isinstance(dataset_id, str)
+                    or not self._can_ask()
+                )
+                found = ref if known else self._experiment_in(ref)
+                if found is None:
+                    continue
             if not isinstance(found, str) and isinstance(dataset_id, str):
                 scope = f"dataset '{self.resolved.get('dataset_ref')}'"
                 found = self._lookup(

@@ -8,15 +8,26 @@ on every call, since programs create and rename them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from arize_pulumi.tasks._core import ClientCore, path_segment
 from arize_pulumi.tasks.ids import is_id
-from arize_pulumi.tasks.models import Evaluator, Task, TaskList
+from arize_pulumi.tasks.models import (
+    Dataset,
+    Evaluator,
+    Experiment,
+    NamedIntegration,
+    Project,
+    Task,
+    TaskList,
+    WireModel,
+)
 from arize_pulumi.tasks.resolve import find_named, space_label, space_required
 from arize_pulumi.tasks.retry import RetryBudget
 
 __all__ = ["LookupMethods"]
+
+L = TypeVar("L", bound=WireModel)
 
 
 class LookupMethods(ClientCore):
@@ -64,6 +75,32 @@ class LookupMethods(ClientCore):
         ``AGENT_CALL`` run configuration's ``integration`` names it."""
         self._needs_space(space, integration)
         return self._resolver.agent_integration_id(integration, self._space(space), self._budget())
+
+    def get_project(self, project_id: str) -> Project:
+        """A project by ID (a :class:`NotFoundError` if there is none)."""
+        return self._get_by_id("/v2/projects", project_id, Project)
+
+    def get_dataset(self, dataset_id: str) -> Dataset:
+        """A dataset by ID."""
+        return self._get_by_id("/v2/datasets", dataset_id, Dataset)
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        """An experiment by ID, with the dataset it belongs to."""
+        return self._get_by_id("/v2/experiments", experiment_id, Experiment)
+
+    def get_ai_integration(self, integration_id: str) -> NamedIntegration:
+        """An LLM AI integration by ID."""
+        return self._get_by_id("/v2/ai-integrations", integration_id, NamedIntegration)
+
+    def get_integration(self, integration_id: str) -> NamedIntegration:
+        """An integration of any type (``LLM``, ``AGENT``, ...) by ID."""
+        return self._get_by_id("/v2/integrations", integration_id, NamedIntegration)
+
+    def _get_by_id(self, collection: str, item_id: str, model: type[L]) -> L:
+        response = self._transport.request(
+            "GET", f"{collection}/{path_segment(item_id)}", budget=self._budget()
+        )
+        return self._transport.parse(model, response)
 
     def clear_cache(self) -> None:
         """Forget every looked-up name (after renaming spaces, projects, ... out of band)."""

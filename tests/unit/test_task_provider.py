@@ -95,7 +95,11 @@ def test_an_unchanged_program_checks_without_any_request(
     assert again.inputs["resolved"] == first["resolved"]
 
 
-def test_ids_need_no_request_and_no_space(arize: InProcessSandbox, ids: dict[str, Any]) -> None:
+def test_ids_need_no_space_and_are_checked_once(
+    arize: InProcessSandbox, ids: dict[str, Any]
+) -> None:
+    """A new ID is fetched once, to refuse at preview one that does not exist; the next check
+    reuses it; without a space, the evaluator's ID is left for the API to check."""
     provider = wire(TaskProvider(), arize, space=None)
     values = {
         **PROJECT_EVAL,
@@ -103,8 +107,11 @@ def test_ids_need_no_request_and_no_space(arize: InProcessSandbox, ids: dict[str
         "evaluators": [ids["evaluators"]["hallucination"]],
     }
     result = checked(provider, values)
-    assert arize.sent == []
+    assert arize.sent_keys() == [f"GET /v2/projects/{ids['project']}"]
     assert result.inputs["resolved"]["project_id"] == ids["project"]
+    arize.sent.clear()
+    checked(provider, values, olds=result.inputs)
+    assert arize.sent == []
 
 
 def test_unknown_values_during_preview_are_skipped(
