@@ -18,6 +18,7 @@ from pulumi import automation as auto
 
 import arize_pulumi
 from arize_pulumi.resources._replacing import aside_name
+from arize_pulumi.tasks.ids import encode_id
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
 from tests.e2e.test_reliability import server_tasks
@@ -160,3 +161,30 @@ def test_a_sigkill_between_the_steps_then_the_documented_recovery_converges(
         stack.refresh()
     stack.up()
     converged(stack, sandbox)
+
+
+def test_a_replace_with_a_mistyped_integration_id_is_refused_at_preview(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    """The run-experiment task moves to another dataset (a replace, same name) with a typo in
+    its integration ID: preview refuses it, and `up` changes nothing."""
+    sandbox.seed({"spaces": [{"name": "demo-space", "datasets": [{"name": "golden-qa-v2"}]}]})
+    integration = sandbox.ids()["ai_integration"]
+    stack = make_stack(one_task(**programs.run_experiment(integration)))
+    stack.up()
+    old_id = stack.outputs()["task_id"]
+    typo = encode_id("AiIntegration", 4_242, "oops")
+    moved = {**programs.run_experiment(typo), "dataset": "golden-qa-v2"}
+    stack.program = one_task(**moved)
+    sandbox.reset_requests()
+    for command in (stack.preview, stack.up):
+        with pytest.raises(auto.CommandError) as refused:
+            command()
+        message = " ".join(str(refused.value).split())
+        assert f"Task '{NAME}': AI integration '{typo}' (run_configuration.ai_integration)" in (
+            message
+        )
+        assert "not found: no such ID" in message
+    writes = {k: n for k, n in sandbox.requests().items() if not k.startswith("GET ")}
+    assert writes == {}
+    assert [task_id for task_id, _, _ in live(sandbox)] == [old_id]
