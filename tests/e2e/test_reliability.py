@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import threading
-import time
 from typing import Any
 
 import pulumi
@@ -17,7 +13,6 @@ import arize_pulumi
 from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
 from tests.support.sandbox import Sandbox
-from tests.support.stacks import pulumi_cli_tree
 
 pytestmark = pytest.mark.e2e
 
@@ -125,25 +120,7 @@ def test_sigkill_during_up_then_documented_recovery_converges(
     # creates are made on the server but not yet recorded in the state.
     sandbox.faults(rate=0, latency_ms=300, phase="after")
     stack = make_stack(many_tasks(30), env=env)
-    errors: list[BaseException] = []
-
-    def run_up() -> None:
-        try:
-            stack.up()
-        except BaseException as error:
-            errors.append(error)
-
-    worker = threading.Thread(target=run_up)
-    worker.start()
-    deadline = time.monotonic() + 120
-    while len(server_tasks(sandbox)) < 8 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    victims = pulumi_cli_tree()
-    assert victims, "no pulumi CLI process to interrupt"
-    for pid in victims:
-        os.kill(pid, signal.SIGKILL)
-    worker.join(timeout=60)
-    assert errors, "the interrupted up should have failed"
+    stack.up_killed_when(lambda: len(server_tasks(sandbox)) >= 8)
     sandbox.clear_faults()
     created_before_recovery = len(server_tasks(sandbox))
     assert 0 < created_before_recovery < 30

@@ -5,10 +5,6 @@ converges with no duplicate."""
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
-import time
 from collections import Counter
 from typing import Any
 
@@ -23,7 +19,7 @@ from tests.e2e import programs
 from tests.e2e.conftest import MakeStack
 from tests.e2e.test_reliability import server_tasks
 from tests.support.sandbox import Sandbox
-from tests.support.stacks import pulumi_cli_tree
+from tests.support.stacks import LocalStack
 
 pytestmark = pytest.mark.e2e
 
@@ -53,20 +49,26 @@ def ops(preview: auto.PreviewResult) -> dict[str, int]:
     return {op: n for op, n in (preview.change_summary or {}).items() if op != "same"}
 
 
-def converged(stack: Any, sandbox: Sandbox) -> None:
+def converged(stack: LocalStack, sandbox: Sandbox) -> None:
     """One task of that name, the replacement, in the state and on the server; nothing aside."""
     (task,) = live(sandbox)
     assert task == (stack.outputs()["task_id"], NAME, "CODE_EVALUATION")
     stack.preview(expect_no_changes=True)
 
 
+def about_to_replace(make_stack: MakeStack) -> tuple[LocalStack, str]:
+    """A stack whose task is live, and whose program now replaces it under the same name."""
+    stack = make_stack(one_task())
+    stack.up()
+    old_id: str = stack.outputs()["task_id"]
+    stack.program = one_task(**AS_CODE_EVAL)
+    return stack, old_id
+
+
 def test_a_replace_whose_create_fails_keeps_the_live_task_and_the_next_up_converges(
     make_stack: MakeStack, sandbox: Sandbox
 ) -> None:
-    stack = make_stack(one_task())
-    stack.up()
-    old_id = stack.outputs()["task_id"]
-    stack.program = one_task(**AS_CODE_EVAL)
+    stack, old_id = about_to_replace(make_stack)
     assert ops(stack.preview()) == {"replace": 1}
 
     sandbox.faults(rate=1, statuses=[422], routes=["POST /v2/tasks"], limit=1)
@@ -88,10 +90,7 @@ def test_a_replace_whose_create_fails_keeps_the_live_task_and_the_next_up_conver
 def test_a_refused_rename_changes_nothing_and_the_next_up_converges(
     make_stack: MakeStack, sandbox: Sandbox
 ) -> None:
-    stack = make_stack(one_task())
-    stack.up()
-    old_id = stack.outputs()["task_id"]
-    stack.program = one_task(**AS_CODE_EVAL)
+    stack, old_id = about_to_replace(make_stack)
     sandbox.faults(rate=1, statuses=[403], routes=["PATCH /v2/tasks/{task_id}"], limit=1)
     with pytest.raises(auto.CommandError) as failed:
         stack.up()
@@ -115,39 +114,15 @@ def test_a_refused_rename_changes_nothing_and_the_next_up_converges(
 def test_a_sigkill_between_the_steps_then_the_documented_recovery_converges(
     make_stack: MakeStack, sandbox: Sandbox, landed: bool, refresh: bool
 ) -> None:
-    stack = make_stack(one_task())
-    stack.up()
-    old_id = stack.outputs()["task_id"]
-    stack.program = one_task(**AS_CODE_EVAL)
+    stack, old_id = about_to_replace(make_stack)
     # The create of the replacement is held for a minute: on its way to the server (it never
     # arrives if the client goes), or made but not yet answered.
     sandbox.faults(
         rate=0, latency_ms=60_000, phase="after" if landed else "before", routes=["POST /v2/tasks"]
     )
-    errors: list[BaseException] = []
-
-    def run_up() -> None:
-        try:
-            stack.up()
-        except BaseException as error:
-            errors.append(error)
-
-    worker = threading.Thread(target=run_up)
-    worker.start()
     aside = (old_id, aside_name(NAME, old_id), "TEMPLATE_EVALUATION")
     wanted = 2 if landed else 1
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        tasks = live(sandbox)
-        if aside in tasks and len(tasks) == wanted:
-            break
-        time.sleep(0.1)
-    victims = pulumi_cli_tree()
-    assert victims, "no pulumi CLI process to interrupt"
-    for pid in victims:
-        os.kill(pid, signal.SIGKILL)
-    worker.join(timeout=60)
-    assert errors, "the interrupted up should have failed"
+    stack.up_killed_when(lambda: aside in (tasks := live(sandbox)) and len(tasks) == wanted)
     sandbox.clear_faults()
     tasks = live(sandbox)
     assert aside in tasks

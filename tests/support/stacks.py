@@ -13,9 +13,12 @@ import json
 import os
 import runpy
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +142,31 @@ class LocalStack:
         for path in empty:
             path.unlink()
         return empty
+
+    def up_killed_when(self, ready: Callable[[], bool], wait: float = 120) -> None:
+        """Run ``pulumi up`` and SIGKILL the CLI and everything it started (the engine, the
+        provider process) as soon as ``ready()`` holds: a CI job cancelled mid-deploy."""
+        errors: list[BaseException] = []
+
+        def run_up() -> None:
+            try:
+                self.up()
+            except BaseException as error:
+                errors.append(error)
+
+        worker = threading.Thread(target=run_up)
+        worker.start()
+        deadline = time.monotonic() + wait
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        victims = pulumi_cli_tree()
+        if not victims:
+            raise AssertionError("no pulumi CLI process to interrupt")
+        for pid in victims:
+            os.kill(pid, signal.SIGKILL)
+        worker.join(timeout=60)
+        if not errors:
+            raise AssertionError("the interrupted up should have failed")
 
     def resources(self, type_token: str | None = None) -> list[dict[str, Any]]:
         found = self.export().get("resources") or []
