@@ -70,7 +70,13 @@ class LookupMethods(ClientCore):
         self._resolver.clear()
 
     def _task_named(
-        self, name: str, params: Mapping[str, Any], scope: str, budget: RetryBudget
+        self,
+        name: str,
+        params: Mapping[str, Any],
+        scope: str,
+        budget: RetryBudget,
+        *,
+        suggest: bool = True,
     ) -> Task:
         return find_named(
             self._transport,
@@ -82,6 +88,7 @@ class LookupMethods(ClientCore):
             lambda page: (page.tasks, page.pagination),
             scope,
             budget,
+            suggest=suggest,
         )
 
     def _task(self, task: str, space: str | None, budget: RetryBudget) -> Task:
