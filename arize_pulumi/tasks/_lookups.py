@@ -11,8 +11,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from arize_pulumi.tasks._core import ClientCore, path_segment
+from arize_pulumi.tasks.errors import NameNotFoundError
 from arize_pulumi.tasks.ids import is_id
-from arize_pulumi.tasks.models import Evaluator, Task, TaskList
+from arize_pulumi.tasks.models import (
+    Dataset,
+    Evaluator,
+    Experiment,
+    ExperimentList,
+    Task,
+    TaskList,
+)
 from arize_pulumi.tasks.resolve import find_named, space_label, space_required
 from arize_pulumi.tasks.retry import RetryBudget
 
@@ -52,6 +60,33 @@ class LookupMethods(ClientCore):
     def resolve_experiment_id(self, experiment: str, *, dataset_id: str) -> str:
         """The ID of an experiment given by name (in the dataset) or ID."""
         return self._resolver.experiment_id(experiment, dataset_id, self._budget())
+
+    def get_dataset(self, dataset_id: str) -> Dataset:
+        """A dataset by ID (its name, for messages)."""
+        budget = self._budget()
+        response = self._transport.request(
+            "GET", f"/v2/datasets/{path_segment(dataset_id)}", budget=budget
+        )
+        return self._transport.parse(Dataset, response)
+
+    def find_experiment(self, name: str, *, dataset_id: str) -> Experiment | None:
+        """The dataset's experiment named exactly ``name``, or ``None``; never cached, since
+        runs make experiments."""
+        try:
+            return find_named(
+                self._transport,
+                "experiment",
+                name,
+                "/v2/experiments",
+                {"dataset_id": dataset_id},
+                ExperimentList,
+                lambda page: (page.experiments, page.pagination),
+                f"dataset {dataset_id}",
+                self._budget(),
+                suggest=False,
+            )
+        except NameNotFoundError:
+            return None
 
     def resolve_ai_integration_id(self, integration: str, *, space: str | None = None) -> str:
         """The ID of an LLM AI integration given by name (in ``space``) or ID, as
