@@ -31,7 +31,9 @@ class TaskRunArgs:
 
     data_start_time: pulumi.Input[str | datetime] | None = None
     """Evaluation tasks: start of the data window (RFC 3339 or a datetime; naive is UTC).
-    Defaults to the task's last run; required on the first run of a project task."""
+    Required on the first run of a project task (refused at preview when it can be known).
+    Without it a later run continues where the last ended, or covers the 30 days up to
+    ``data_end_time`` when the last run ended longer ago (with a warning)."""
 
     data_end_time: pulumi.Input[str | datetime] | None = None
     """Evaluation tasks: end of the data window (default: now). At most 30 days after start."""
