@@ -41,6 +41,7 @@ from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Cha
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
+    from arize_pulumi.tasks.errors import ConflictError
     from arize_pulumi.tasks.models import Task as TaskModel
     from arize_pulumi.tasks.models import TaskRun as RunModel
 
@@ -515,7 +516,7 @@ class TaskRunProvider(ProviderBase):
 
     @staticmethod
     def _conflict(
-        client: TasksClient, task_id: str, arguments: Mapping[str, Any], exc: Exception
+        client: TasksClient, task_id: str, arguments: Mapping[str, Any], exc: ConflictError
     ) -> str:
         """Why a trigger met a conflict, and what to do: an experiment of that name in the
         dataset, or a run of the task still going; else the service's own words."""
@@ -539,7 +540,7 @@ class TaskRunProvider(ProviderBase):
                 f"run {run.id} is still {run.status.value}: wait for it to end (or cancel it), "
                 "then run `pulumi up` again"
             )
-        return f"{getattr(exc, 'message', exc)}"
+        return exc.message
 
     def _wait(
         self,
