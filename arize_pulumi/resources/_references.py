@@ -98,9 +98,14 @@ class References:
                 self._client = self._make_client()
             return call(self._client)
         except NameNotFoundError as exc:
+            from arize_pulumi.tasks.errors import did_you_mean
+
             where = f" in {scope}" if scope else ""
-            seen = f" (seen: {', '.join(exc.seen)})" if exc.seen else ""
-            self.problems.append((prop, f"{what} not found{where}{seen}"))
+            if exc.suggestions:
+                near = f"; {did_you_mean(exc.suggestions)}"
+            else:
+                near = f" (seen: {', '.join(exc.seen)})" if exc.seen else ""
+            self.problems.append((prop, f"{what} not found{where}{near}"))
         except NotFoundError:
             where = f" in {scope}" if scope else ""
             self.problems.append((prop, f"{what} not found{where}: no such ID"))

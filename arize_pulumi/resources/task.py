@@ -159,6 +159,21 @@ def resource_props(
     return props, opts
 
 
+def declaration(props: Mapping[str, Any]) -> dict[str, str]:
+    """What a ``TaskRun`` of the same program may know of this task before it exists: its
+    ``type``, ``on`` (``project`` or ``dataset``), and its ``name``, ``space`` and
+    ``dataset`` where they are plain strings."""
+    known = {
+        key: props[key]
+        for key in ("type", "name", "space", "dataset")
+        if isinstance(props.get(key), str)
+    }
+    for target in ("project", "dataset"):
+        if props.get(target) is not None:
+            known["on"] = target
+    return known
+
+
 def read_existing(
     cls: type[R],
     provider: type[ProviderBase],
@@ -324,6 +339,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
         props, opts = resource_props(
             TaskProvider, "Task", resource_name, args, kwargs, name=resource_name
         )
+        self.declaration = declaration(props)
         with pickler_left_as_found():
             super().__init__(TaskProvider(), resource_name, props, opts)
 

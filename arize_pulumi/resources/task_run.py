@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +12,8 @@ import pulumi
 import pulumi.dynamic
 
 from arize_pulumi._pickling import pickler_left_as_found
-from arize_pulumi.resources.task import read_existing, resource_props
-from arize_pulumi.resources.task_run_provider import TaskRunProvider
+from arize_pulumi.resources.task import Task, read_existing, resource_props
+from arize_pulumi.resources.task_run_provider import TASK_HINT, TaskRunProvider
 
 __all__ = ["TaskRun", "TaskRunArgs", "TaskRunArgsDict"]
 
@@ -30,7 +31,9 @@ class TaskRunArgs:
 
     data_start_time: pulumi.Input[str | datetime] | None = None
     """Evaluation tasks: start of the data window (RFC 3339 or a datetime; naive is UTC).
-    Defaults to the task's last run; required on the first run of a project task."""
+    Required on the first run of a project task (refused at preview when it can be known).
+    Without it a later run continues where the last ended, or covers the 30 days up to
+    ``data_end_time`` when the last run ended longer ago (with a warning)."""
 
     data_end_time: pulumi.Input[str | datetime] | None = None
     """Evaluation tasks: end of the data window (default: now). At most 30 days after start."""
@@ -125,6 +128,23 @@ class TaskRunArgsDict(TypedDict):
     on_timeout: NotRequired[pulumi.Input[str] | None]
     on_delete: NotRequired[pulumi.Input[str] | None]
     wait_for_chained: NotRequired[pulumi.Input[bool] | None]
+
+
+def _declaration_of(task: pulumi.Output[Any]) -> pulumi.Output[dict[str, str] | None]:
+    """The declaration of the ``Task`` of this program that ``task`` comes from (usually
+    ``task.task_id``), known at once: while the task is created, a preview knows nothing
+    else of it. It carries no dependency of its own."""
+
+    async def find() -> dict[str, str] | None:
+        for resource in await task.resources():
+            if isinstance(resource, Task):
+                return getattr(resource, "declaration", None)  # None: a `Task.get`
+        return None
+
+    async def known() -> bool:
+        return True
+
+    return pulumi.Output(set(), asyncio.ensure_future(find()), asyncio.ensure_future(known()))
 
 
 class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
@@ -249,6 +269,8 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
         :param resource_name: The Pulumi resource name.
         """
         props, opts = resource_props(TaskRunProvider, "TaskRun", resource_name, args, kwargs)
+        if isinstance(props.get("task"), pulumi.Output):
+            props[TASK_HINT] = _declaration_of(props["task"])
         with pickler_left_as_found():
             super().__init__(TaskRunProvider(), resource_name, props, opts)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic
@@ -24,6 +24,7 @@ from arize_pulumi.resources import _replacing as replacing
 from arize_pulumi.resources._normalize import (
     is_unknown,
     known_copy,
+    parse_time,
     plain,
     top_level,
     touches_unknown,
@@ -41,11 +42,19 @@ from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Cha
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
+    from arize_pulumi.tasks.errors import ConflictError
+    from arize_pulumi.tasks.models import Task as TaskModel
     from arize_pulumi.tasks.models import TaskRun as RunModel
 
 __all__ = ["TaskRunProvider"]
 
 _BY_NAME = {f.name: f for f in TASK_RUN_FIELDS}
+TASK_HINT = "task_declaration"
+"""What the program knows of a ``Task`` of the same program that ``task`` comes from: its
+``type``, ``on`` (``project`` or ``dataset``), ``name``, ``space`` and ``dataset`` as
+declared. ``check`` reads it while ``task`` is unknown (a preview of a task being created)
+and drops it: it is never stored."""
+NEW_RUN_FIELDS = tuple(f for f in TASK_RUN_FIELDS if f.change is Change.NEW_RUN)
 TRIGGER_FIELDS = tuple(f for f in TASK_RUN_FIELDS if f.wire is not None)
 """What the trigger body carries."""
 WAIT_SETTINGS = tuple(f for f in TASK_RUN_FIELDS if f.change is Change.NO_OP)
@@ -81,6 +90,32 @@ def _succeed_on(inputs: Mapping[str, Any]) -> list[str]:
 
 def _counts(run: RunModel) -> str:
     return f"{run.num_successes} succeeded, {run.num_errors} errors, {run.num_skipped} skipped"
+
+
+def _first_run(why: str, now: datetime) -> tuple[str, str]:
+    """The refusal of a windowless first run of a task on a project, naming what to set."""
+    from arize_pulumi.tasks.validation import example_start
+
+    return (
+        "data_start_time",
+        f"required on the first run of a task on a project, and {why}: set data_start_time "
+        f'(e.g. data_start_time="{example_start(now)}"; data_end_time defaults to now, and a '
+        "window is at most 30 days). Later runs without one continue where the last ended",
+    )
+
+
+def _clash(client: TasksClient, dataset_id: str, name: str, experiment_id: str) -> str:
+    """An experiment-name clash, naming the dataset by name and ID."""
+    from arize_pulumi.tasks.errors import ArizeError
+
+    try:
+        dataset = f"dataset '{client.get_dataset(dataset_id).name}' ({dataset_id})"
+    except ArizeError:
+        dataset = f"dataset {dataset_id}"
+    return (
+        f"{dataset} already has an experiment named '{name}' ({experiment_id}), and experiment "
+        "names are unique in a dataset: give this run another experiment_name"
+    )
 
 
 class Progress:
@@ -171,22 +206,30 @@ class TaskRunProvider(ProviderBase):
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
     _clock: Callable[[], float] = staticmethod(time.monotonic)
+    _now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
+    """The instant a window without an end ends at."""
 
-    def _references(self, inputs: Mapping[str, Any], previous: Any) -> References:
-        """Resolve the task (ID and type); a space is looked up only for a task name."""
+    def _references(
+        self, inputs: Mapping[str, Any], previous: Any, found: list[TaskModel] | None = None
+    ) -> References:
+        """Resolve the task (ID and type); a space is looked up only for a task name. A task
+        looked up (not reused from ``previous``) is appended to ``found``."""
         refs = References(self.client, previous, self.settings.space)
         task = inputs.get("task")
         if not isinstance(task, str) or not task or is_unknown(task):
             return refs
         if is_id(task) or refs.space(inputs.get("space")):
-            refs.task(task, self._task_with_type(task))
+            refs.task(task, self._task_with_type(task, [] if found is None else found))
         return refs
 
     @staticmethod
-    def _task_with_type(task: str) -> Callable[[TasksClient, str], tuple[str, str, str]]:
+    def _task_with_type(
+        task: str, found: list[TaskModel]
+    ) -> Callable[[TasksClient, str], tuple[str, str, str]]:
         def lookup(client: TasksClient, space: str) -> tuple[str, str, str]:
-            found = client.get(task, space=space or None)
-            return found.id, found.type.value, "dataset" if found.dataset_id else "project"
+            got = client.get(task, space=space or None)
+            found.append(got)
+            return got.id, got.type.value, "dataset" if got.dataset_id else "project"
 
         return lookup
 
@@ -216,6 +259,7 @@ class TaskRunProvider(ProviderBase):
         unknown (its Task is not created yet) only what the fields alone decide is checked.
         """
         inputs = {k: v for k, v in news.items() if k != "__provider"}
+        hint = plain(inputs.pop(TASK_HINT, None))
         values = self._inputs(inputs)
         label = _label(values)
         failures: list[CheckFailure] = []
@@ -231,7 +275,8 @@ class TaskRunProvider(ProviderBase):
             fail("task", "must be a task ID or name")
         self._check_forms(TASK_RUN_FIELDS, values, fail)
 
-        refs = self._references(values, plain(olds).get("resolved"))
+        found: list[TaskModel] = []
+        refs = self._references(values, plain(olds).get("resolved"), found)
         for prop, message in refs.problems:
             failures.append(CheckFailure(prop, f"{label}: {message}"))
         if not self._unchanged(olds, inputs):
@@ -247,8 +292,101 @@ class TaskRunProvider(ProviderBase):
             for problem in problems:
                 if not touches_unknown(problem.field, unknown):
                     fail(problem.field or "task", problem.reason)
+            if not failures and self._new_run(olds, values, refs.resolved):
+                for field, reason in self._before_trigger(values, refs, found, hint):
+                    fail(field, reason)
         inputs["resolved"] = refs.resolved
         return CheckResult(inputs, failures)
+
+    def _new_run(
+        self, olds: Mapping[str, Any], values: Mapping[str, Any], resolved: Mapping[str, Any]
+    ) -> bool:
+        """Whether these inputs trigger a run: a create, or a change that is a new run."""
+        old = self._declared(plain(olds))
+        if not old:
+            return True
+        old_resolved = old.get("resolved")
+        old_refs: Mapping[str, Any] = old_resolved if isinstance(old_resolved, Mapping) else {}
+        return any(f.changed(values, resolved, old, old_refs) for f in NEW_RUN_FIELDS)
+
+    def _before_trigger(
+        self,
+        values: Mapping[str, Any],
+        refs: References,
+        found: list[TaskModel],
+        hint: Any,
+    ) -> list[tuple[str, str]]:
+        """What the service would refuse of the run about to be triggered, when the preview
+        can know it: the first run of a task on a project without a window, and an
+        ``experiment_name`` the dataset already has.
+
+        The task is the one looked up in this check, or while ``task`` is unknown (its
+        ``Task`` is created in this update), the one ``hint`` describes. A lookup that fails
+        leaves the decision to the service.
+        """
+        from arize_pulumi.tasks.errors import ArizeError
+
+        try:
+            if is_unknown(values.get("task")):
+                return self._before_trigger_of_declared(values, hint)
+            return self._before_trigger_of_known(values, refs.resolved, found)
+        except (ArizeError, ResourceError):
+            return []
+
+    def _before_trigger_of_known(
+        self, values: Mapping[str, Any], resolved: Mapping[str, Any], found: list[TaskModel]
+    ) -> list[tuple[str, str]]:
+        task_type, task_on = resolved.get("task_type"), resolved.get("task_on")
+        task = found[0] if found else None
+        if task_type == "RUN_EXPERIMENT":
+            name = values.get("experiment_name")
+            if not isinstance(name, str) or is_unknown(name):
+                return []
+            if task is None:
+                task = self.client().get(str(resolved["task_id"]))
+            return self._experiment_clash(task.dataset_id, name)
+        if task is None or task_on != "project" or values.get("data_start_time") is not None:
+            return []
+        if task.last_run_at is not None:
+            return []
+        return [_first_run(f"task '{task.name}' ({task.id}) has never run", self._now())]
+
+    def _before_trigger_of_declared(
+        self, values: Mapping[str, Any], hint: Any
+    ) -> list[tuple[str, str]]:
+        if not isinstance(hint, Mapping):
+            return []
+        declared_type = str(hint.get("type") or "").upper()
+        name, on = hint.get("name"), hint.get("on")
+        space = hint.get("space") or values.get("space") or self.settings.space or None
+        if declared_type == "RUN_EXPERIMENT":
+            experiment = values.get("experiment_name")
+            dataset = hint.get("dataset")
+            if not isinstance(experiment, str) or not isinstance(dataset, str):
+                return []
+            client = self.client()
+            return self._experiment_clash(
+                client.resolve_dataset_id(dataset, space=space), experiment
+            )
+        if on != "project" or values.get("data_start_time") is not None:
+            return []
+        if not isinstance(name, str):
+            return []
+        existing = self.client().find(name, space=space)
+        if existing is None:
+            return [_first_run(f"task '{name}' is created in this update", self._now())]
+        if existing.last_run_at is None:
+            return [_first_run(f"task '{name}' ({existing.id}) has never run", self._now())]
+        return []
+
+    def _experiment_clash(self, dataset_id: str | None, name: str) -> list[tuple[str, str]]:
+        if dataset_id is None:
+            return []
+        client = self.client()
+        existing = client.find_experiment(name, dataset_id=dataset_id)
+        if existing is None:
+            return []
+        return [("experiment_name", _clash(client, dataset_id, name, existing.id))]
 
     # --- diff -----------------------------------------------------------------------------
 
@@ -321,6 +459,8 @@ class TaskRunProvider(ProviderBase):
             )
         client = self.client()
         space = resolved.get("space_id") or inputs.get("space") or None
+        if resolved.get("task_on") == "project" and task_type != "RUN_EXPERIMENT":
+            arguments = self._window(client, label, task_id, arguments)
         replaced = replacing.take(("run", task_id))
         try:
             try:
@@ -332,8 +472,8 @@ class TaskRunProvider(ProviderBase):
                 run = client.trigger_run(task_id, space=space, task_type=task_type, **arguments)
         except ConflictError as exc:
             raise ResourceError(
-                f"{label}: task {task_id} refused a new run: {exc.message}. Wait for the run in "
-                "progress to finish (or cancel it), then run `pulumi up` again"
+                f"{label}: task {task_id} refused a new run: "
+                + self._conflict(client, task_id, arguments, exc)
             ) from None
         except ArizeError as exc:
             raise ResourceError(
@@ -369,6 +509,70 @@ class TaskRunProvider(ProviderBase):
                 f"cancelling it (on_delete=cancel) failed: {describe(exc)}"
             ) from None
         log("info", f"{label}: cancelled run {run_id} (on_delete=cancel) to start its replacement")
+
+    def _window(
+        self, client: TasksClient, label: str, task_id: str, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The window of a run given no ``data_start_time`` on a task on a project: the
+        service starts it where the task's last run ended; a first run has nowhere to start
+        (refused), and after a gap of more than 30 days the run covers the last 30 days."""
+        from arize_pulumi.tasks.errors import ArizeError
+        from arize_pulumi.tasks.models import format_timestamp
+        from arize_pulumi.tasks.validation import catch_up_start
+
+        if arguments.get("data_start_time") is not None:
+            return arguments
+        try:
+            ends = (r.data_end_time for r in client.iter_runs(task_id) if r.data_end_time)
+            last_end = next(ends, None)
+        except ArizeError as exc:
+            raise ResourceError(
+                f"{label}: reading the runs of task {task_id} failed: {describe(exc)}"
+            ) from None
+        if last_end is None:
+            reason = _first_run(f"task {task_id} has never run", self._now())
+            raise ResourceError(f"{label}: {reason[0]}: {reason[1]}")
+        end = parse_time(arguments.get("data_end_time")) or self._now()
+        start = catch_up_start(last_end, end)
+        if start is None:
+            return arguments
+        log(
+            "warning",
+            f"{label}: no data_start_time, and the last run of task {task_id} ended "
+            f"{format_timestamp(last_end)}, more than 30 days before {format_timestamp(end)} "
+            f"(a window is at most 30 days): this run evaluates the last 30 days, "
+            f"{format_timestamp(start)} to {format_timestamp(end)}; set data_start_time to "
+            "choose the window",
+        )
+        return {**arguments, "data_start_time": start, "data_end_time": end}
+
+    @staticmethod
+    def _conflict(
+        client: TasksClient, task_id: str, arguments: Mapping[str, Any], exc: ConflictError
+    ) -> str:
+        """Why a trigger met a conflict, and what to do: an experiment of that name in the
+        dataset, or a run of the task still going; else the service's own words."""
+        from arize_pulumi.tasks.errors import ArizeError
+
+        name = arguments.get("experiment_name")
+        try:
+            if isinstance(name, str):
+                dataset_id = client.get(task_id).dataset_id
+                existing = (
+                    client.find_experiment(name, dataset_id=dataset_id) if dataset_id else None
+                )
+                if dataset_id and existing is not None:
+                    return _clash(client, dataset_id, name, existing.id)
+            going = [r for r in client.list_runs(task_id).runs if not r.is_terminal]
+        except ArizeError:
+            going = []
+        if going:
+            run = going[0]
+            return (
+                f"run {run.id} is still {run.status.value}: wait for it to end (or cancel it), "
+                "then run `pulumi up` again"
+            )
+        return exc.message
 
     def _wait(
         self,

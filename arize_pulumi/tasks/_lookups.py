@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from arize_pulumi.tasks._core import ClientCore, path_segment
+from arize_pulumi.tasks.errors import NameNotFoundError
 from arize_pulumi.tasks.ids import is_id
 from arize_pulumi.tasks.models import (
     Dataset,
     Evaluator,
     Experiment,
+    ExperimentList,
     NamedIntegration,
     Project,
     Task,
@@ -64,6 +66,25 @@ class LookupMethods(ClientCore):
         """The ID of an experiment given by name (in the dataset) or ID."""
         return self._resolver.experiment_id(experiment, dataset_id, self._budget())
 
+    def find_experiment(self, name: str, *, dataset_id: str) -> Experiment | None:
+        """The dataset's experiment named exactly ``name``, or ``None``; never cached, since
+        runs make experiments."""
+        try:
+            return find_named(
+                self._transport,
+                "experiment",
+                name,
+                "/v2/experiments",
+                {"dataset_id": dataset_id},
+                ExperimentList,
+                lambda page: (page.experiments, page.pagination),
+                f"dataset {dataset_id}",
+                self._budget(),
+                suggest=False,
+            )
+        except NameNotFoundError:
+            return None
+
     def resolve_ai_integration_id(self, integration: str, *, space: str | None = None) -> str:
         """The ID of an LLM AI integration given by name (in ``space``) or ID, as
         ``run_configuration.ai_integration`` names it."""
@@ -81,7 +102,7 @@ class LookupMethods(ClientCore):
         return self._get_by_id("/v2/projects", project_id, Project)
 
     def get_dataset(self, dataset_id: str) -> Dataset:
-        """A dataset by ID."""
+        """A dataset by ID (also: its name, for messages)."""
         return self._get_by_id("/v2/datasets", dataset_id, Dataset)
 
     def get_experiment(self, experiment_id: str) -> Experiment:
@@ -107,7 +128,13 @@ class LookupMethods(ClientCore):
         self._resolver.clear()
 
     def _task_named(
-        self, name: str, params: Mapping[str, Any], scope: str, budget: RetryBudget
+        self,
+        name: str,
+        params: Mapping[str, Any],
+        scope: str,
+        budget: RetryBudget,
+        *,
+        suggest: bool = True,
     ) -> Task:
         return find_named(
             self._transport,
@@ -119,6 +146,7 @@ class LookupMethods(ClientCore):
             lambda page: (page.tasks, page.pagination),
             scope,
             budget,
+            suggest=suggest,
         )
 
     def _task(self, task: str, space: str | None, budget: RetryBudget) -> Task:

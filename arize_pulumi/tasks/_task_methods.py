@@ -144,7 +144,9 @@ class TaskMethods(LookupMethods):
         budget = self._budget()
         space_id = self._resolver.space_id(chosen, budget)
         try:
-            return self._task_named(name, {"space_id": space_id}, space_label(chosen), budget)
+            return self._task_named(
+                name, {"space_id": space_id}, space_label(chosen), budget, suggest=False
+            )
         except NameNotFoundError:
             return None
 
@@ -240,7 +242,7 @@ class TaskMethods(LookupMethods):
         def recover() -> Task | None:
             label = ", ".join(f"{k} {v}" for k, v in scope.items())
             try:
-                task = self._task_named(name, scope, label, budget)
+                task = self._task_named(name, scope, label, budget, suggest=False)
             except NameNotFoundError:
                 return None
             if task.type != wanted or task.created_at is None or task.created_at < since:

@@ -13,6 +13,7 @@ the client does not interpret or quote the request ID to Arize support.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING
@@ -43,6 +44,8 @@ __all__ = [
     "UnexpectedResponseError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
+    "closest",
+    "did_you_mean",
     "error_class_for",
 ]
 
@@ -239,8 +242,9 @@ class NameNotFoundError(NotFoundError):
     """No object of that exact name exists where it was looked up.
 
     A :class:`NotFoundError`, so code that treats a missing task as gone handles a task named
-    by a name that does not exist the same way. ``seen`` lists the near names the server
-    returned, which is usually enough to spot a typo or a casing difference.
+    by a name that does not exist the same way. ``seen`` lists the near names (those the
+    server matched, or the closest of the whole scope), and ``suggestions`` the few of them
+    closest to ``name``: a typo or a casing difference gets a "did you mean".
     """
 
     def __init__(
@@ -255,10 +259,13 @@ class NameNotFoundError(NotFoundError):
         self.kind = kind
         self.name = name
         self.seen = list(seen)
+        self.suggestions = closest(name, self.seen)
         self.scope = scope
         where = f" in {scope}" if scope else ""
         detail = f"no {kind} named {name!r}{where} (names match exactly, case included)"
-        if self.seen:
+        if self.suggestions:
+            detail += f"; {did_you_mean(self.suggestions)}"
+        elif self.seen:
             shown = ", ".join(repr(s) for s in self.seen[:10])
             more = f" and {len(self.seen) - 10} more" if len(self.seen) > 10 else ""
             detail += f"; similar names: {shown}{more}"
@@ -266,6 +273,23 @@ class NameNotFoundError(NotFoundError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def closest(name: str, names: Sequence[str], limit: int = 3) -> list[str]:
+    """The names most like ``name`` (a typo, another casing), best first; case is ignored
+    when comparing."""
+    by_folded: dict[str, list[str]] = {}
+    for candidate in names:
+        by_folded.setdefault(candidate.casefold(), []).append(candidate)
+    near = difflib.get_close_matches(name.casefold(), list(by_folded), n=limit, cutoff=0.6)
+    return [candidate for folded in near for candidate in by_folded[folded]][:limit]
+
+
+def did_you_mean(names: Sequence[str]) -> str:
+    """``did you mean 'a'?``, ``did you mean 'a' or 'b'?``, ``... 'a', 'b' or 'c'?``"""
+    quoted = [repr(n) for n in names]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f"did you mean {listed}?"
 
 
 class AmbiguousNameError(ArizeError):

@@ -2,10 +2,12 @@
 
 The API has only substring filters, so a name is resolved by listing what the server matches
 and keeping the exact, case-sensitive hits: none is :class:`NameNotFoundError` (listing the
-near names seen), more than one is :class:`AmbiguousNameError`. Spaces, projects, datasets,
-evaluators, experiments and AI integrations do not change during one ``pulumi up``, so each
-answer is cached for the client's lifetime, and concurrent askers of the same name share one request
-(single-flight). Tasks are never cached: programs create and rename them.
+near names: the server's substring matches, or when none is close, the closest names of the
+whole scope, so a typo gets a "did you mean"), more than one is :class:`AmbiguousNameError`.
+Spaces, projects, datasets, evaluators, experiments and AI integrations do not change during
+one ``pulumi up``, so each answer is cached for the client's lifetime, and concurrent askers
+of the same name share one request (single-flight). Tasks are never cached: programs create
+and rename them.
 
 A space given by name is resolved to its ID first, and list calls then filter by
 ``space_id``: ``space_name`` is a substring filter on the server, which would mix in the
@@ -14,7 +16,6 @@ projects of ``demo-space-2`` when asking about ``demo-space``.
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -28,6 +29,7 @@ from arize_pulumi.tasks.errors import (
     InvalidArgumentError,
     NameNotFoundError,
     UnexpectedResponseError,
+    closest,
 )
 from arize_pulumi.tasks.ids import is_id
 from arize_pulumi.tasks.models import (
@@ -37,7 +39,6 @@ from arize_pulumi.tasks.models import (
     EvaluatorList,
     ExperimentList,
     IntegrationList,
-    NamedIntegration,
     Pagination,
     ProjectList,
     SpaceList,
@@ -150,9 +151,20 @@ def iter_pages(
 
 
 def exact_match(
-    kind: str, name: str, candidates: Iterator[N], *, scope: str | None, path: str
+    kind: str,
+    name: str,
+    candidates: Iterator[N],
+    *,
+    scope: str | None,
+    path: str,
+    everything: Callable[[], Iterator[N]] | None = None,
 ) -> N:
-    """The one candidate named exactly ``name``; else not-found (with names seen) or ambiguous."""
+    """The one candidate named exactly ``name``; else not-found (with near names) or ambiguous.
+
+    When the candidates hold no name close to ``name`` (the server's filter is a substring,
+    so a typo matches nothing), ``everything`` lists the whole scope once to find the
+    closest names there.
+    """
     seen: list[str] = []
     matches: list[N] = []
     for candidate in candidates:
@@ -160,11 +172,14 @@ def exact_match(
             matches.append(candidate)
         elif candidate.name not in seen:
             seen.append(candidate.name)
-    if not matches:
-        raise NameNotFoundError(kind, name, seen, scope=scope, path=path)
     if len(matches) > 1:
         raise AmbiguousNameError(kind, name, [m.id for m in matches], scope=scope)
-    return matches[0]
+    if matches:
+        return matches[0]
+    if everything is not None and not closest(name, seen):
+        names = sorted({c.name for c in everything()})
+        seen = closest(name, names, limit=10) or seen
+    raise NameNotFoundError(kind, name, seen, scope=scope, path=path)
 
 
 def find_named(
@@ -177,10 +192,22 @@ def find_named(
     items: Callable[[L], tuple[Sequence[N], Pagination]],
     scope: str | None,
     budget: RetryBudget,
+    *,
+    suggest: bool = True,
 ) -> N:
-    """The one listed item named exactly ``name``; the server's filter is a substring."""
+    """The one listed item named exactly ``name``; the server's filter is a substring.
+
+    ``suggest=False`` skips the listing of the whole scope that finds the closest names for
+    the error, for callers that expect a miss (a task about to be created).
+    """
     found = iter_pages(transport, path, {**filters, "name": name}, model, items, budget)
-    return exact_match(kind, name, found, scope=scope, path=path)
+
+    def everything() -> Iterator[N]:
+        return iter_pages(transport, path, filters, model, items, budget)
+
+    return exact_match(
+        kind, name, found, scope=scope, path=path, everything=everything if suggest else None
+    )
 
 
 class Resolver:
@@ -361,8 +388,7 @@ class Resolver:
     def _integration_id(
         self, kind: str, integration: str, space: str | None, budget: RetryBudget
     ) -> str:
-        """An integration's ID, cached per space; a name that matches nothing exactly is a
-        :class:`NameNotFoundError` listing the space's nearest names."""
+        """An integration's ID, cached per space."""
         if is_id(integration):
             return integration
         space_id, scope = self._in_space(kind, integration, space, budget)
@@ -371,39 +397,30 @@ class Resolver:
         else:
             path, filters = "/v2/integrations", {"space_id": space_id, "type": "AGENT"}
 
-        def listed(extra: Mapping[str, Any]) -> Iterator[NamedIntegration]:
+        def lookup() -> str:
             if kind == AI_INTEGRATION:
-                return iter_pages(
+                return find_named(
                     self._transport,
+                    kind,
+                    integration,
                     path,
-                    {**filters, **extra},
+                    filters,
                     AiIntegrationList,
                     lambda page: (page.ai_integrations, page.pagination),
+                    scope,
                     budget,
-                )
-            return iter_pages(
+                ).id
+            return find_named(
                 self._transport,
+                kind,
+                integration,
                 path,
-                {**filters, **extra},
+                filters,
                 IntegrationList,
                 lambda page: (page.integrations, page.pagination),
+                scope,
                 budget,
-            )
-
-        def lookup() -> str:
-            try:
-                found = exact_match(
-                    kind, integration, listed({"name": integration}), scope=scope, path=path
-                )
-            except NameNotFoundError as exc:
-                if exc.seen:
-                    raise
-                names = sorted({i.name for i in listed({})})
-                near = difflib.get_close_matches(integration, names, n=10, cutoff=0.5)
-                raise NameNotFoundError(
-                    kind, integration, near or names, scope=scope, path=path
-                ) from None
-            return found.id
+            ).id
 
         return self._integrations.get((kind, space_id, integration), lookup)
 

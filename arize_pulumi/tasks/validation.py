@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -33,6 +33,7 @@ from arize_pulumi.tasks.models import (
     EVALUATION_TRIGGER_FIELDS,
     EVALUATION_UPDATE_FIELDS,
     LENIENT,
+    MAX_TRIGGER_WINDOW,
     RUN_EXPERIMENT_TRIGGER_FIELDS,
     RUN_EXPERIMENT_UPDATE_FIELDS,
     CreateEvaluationTaskRequest,
@@ -558,6 +559,24 @@ def trigger_window(
     if "data_start_time" in given and "data_end_time" not in given:
         given["data_end_time"] = now or datetime.now(UTC)
     return given, []
+
+
+def catch_up_start(last_end: datetime | None, end: datetime) -> datetime | None:
+    """The start to send for a run given no ``data_start_time`` on a task on a project that
+    ran before, or ``None`` when the service's own start will do.
+
+    The service starts such a run where the task's last run ended, and refuses a window
+    longer than 30 days: after a longer gap the run covers the 30 days up to ``end``.
+    """
+    if last_end is None or end - last_end <= MAX_TRIGGER_WINDOW:
+        return None
+    return end - MAX_TRIGGER_WINDOW
+
+
+def example_start(now: datetime | None = None) -> str:
+    """A start to suggest in messages: midnight UTC of the day before ``now``."""
+    day = (now or datetime.now(UTC)).astimezone(UTC) - timedelta(days=1)
+    return day.strftime("%Y-%m-%dT00:00:00Z")
 
 
 def validate_trigger_fields(

@@ -153,7 +153,7 @@ def test_a_misspelt_name_is_not_found_listing_similar_names(
         )
     message = str(raised.value)
     assert "no AI integration named 'openai-defualt' in space 'demo-space'" in message
-    assert "similar names: 'openai-default'" in message
+    assert "did you mean 'openai-default'?" in message
     assert "POST /v2/tasks" not in arize.sent_keys()
 
 

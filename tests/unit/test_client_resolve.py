@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -55,9 +56,68 @@ def test_a_missing_name_lists_what_was_seen(arize: InProcessSandbox) -> None:
     assert error.seen == ["chatbot-prod", "Chatbot-Prod"]
     assert str(error) == (
         "no project named 'chatbot-pro' in space 'demo-space' (names match exactly, case "
-        "included); similar names: 'chatbot-prod', 'Chatbot-Prod'"
+        "included); did you mean 'chatbot-prod' or 'Chatbot-Prod'?"
     )
     assert isinstance(error, NotFoundError) and error.status == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "typo", "meant"),
+    [
+        ("space", "demo-spcae", "demo-space"),
+        ("project", "chatbot-pord", "chatbot-prod"),
+        ("dataset", "golden-aq", "golden-qa"),
+        ("evaluator", "halucination", "hallucination"),
+        ("experiment", "baseilne", "baseline"),
+        ("AI integration", "openai-defualt", "openai-default"),
+        ("agent integration", "agnet-default", "agent-default"),
+    ],
+)
+def test_a_typo_gets_the_closest_names_of_the_scope(
+    arize: InProcessSandbox, kind: str, typo: str, meant: str
+) -> None:
+    """The server's filter is a substring, so a typo matches nothing: the whole scope is
+    listed once to find the closest names."""
+    ids = arize.ids()
+    client = arize.client(space="demo-space")
+    lookups: dict[str, Callable[[], object]] = {
+        "space": lambda: client.resolve_space_id(typo),
+        "project": lambda: client.resolve_project_id(typo),
+        "dataset": lambda: client.resolve_dataset_id(typo),
+        "evaluator": lambda: client.resolve_evaluator(typo),
+        "experiment": lambda: client.resolve_experiment_id(typo, dataset_id=ids["dataset"]),
+        "AI integration": lambda: client.resolve_ai_integration_id(typo),
+        "agent integration": lambda: client.resolve_agent_integration_id(typo),
+    }
+    with pytest.raises(NameNotFoundError) as info:
+        lookups[kind]()
+    assert info.value.kind == kind
+    assert info.value.suggestions == [meant]
+    assert f"no {kind} named {typo!r}" in str(info.value)
+    assert str(info.value).endswith(f"; did you mean {meant!r}?")
+
+
+def test_a_task_typo_gets_the_closest_task_names(arize: InProcessSandbox) -> None:
+    client = arize.client(space="demo-space")
+    client.create_evaluation_task(
+        name="nightly-checks",
+        type="template_evaluation",
+        project="chatbot-prod",
+        evaluators=["hallucination"],
+    )
+    with pytest.raises(NameNotFoundError) as info:
+        client.get("nightly-chekcs")
+    assert info.value.suggestions == ["nightly-checks"]
+    arize.sent.clear()
+    assert client.find("nightly-chekcs") is None
+    assert arize.sent_keys() == ["GET /v2/tasks"]  # no listing for suggestions: a miss is expected
+
+
+def test_a_name_far_from_everything_gets_no_suggestion(arize: InProcessSandbox) -> None:
+    with pytest.raises(NameNotFoundError) as info:
+        arize.client(space="demo-space").resolve_evaluator("zzzzqqq")
+    assert info.value.suggestions == []
+    assert "did you mean" not in str(info.value)
 
 
 def test_a_missing_space(arize: InProcessSandbox) -> None:

@@ -227,7 +227,20 @@ def test_near_names_are_shown(provider: TaskProvider) -> None:
     assert "evaluator 'Hallucination' (evaluators[0]) not found in space 'demo-space'" in (
         failures[0].reason
     )
-    assert "(seen: hallucination)" in failures[0].reason
+    assert failures[0].reason.endswith("; did you mean 'hallucination'?")
+
+
+def test_a_typo_gets_a_did_you_mean(provider: TaskProvider) -> None:
+    failures = provider.check(
+        {}, declared("eval", {**PROJECT_EVAL, "evaluators": ["halucination"]})
+    ).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        (
+            "evaluators",
+            "Task 'eval': evaluator 'halucination' (evaluators[0]) not found in space "
+            "'demo-space'; did you mean 'hallucination'?",
+        )
+    ]
 
 
 def test_a_name_and_its_id_are_the_same_evaluator(

@@ -3,7 +3,7 @@ sandbox app; a wait moves the sandbox's clock instead of sleeping."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -41,9 +41,10 @@ def task_id(arize: InProcessSandbox) -> str:
 
 @pytest.fixture
 def provider(arize: InProcessSandbox) -> TaskRunProvider:
-    """Its waits move the sandbox's clock (recorded in ``arize.slept``)."""
+    """Its waits move the sandbox's clock (recorded in ``arize.slept``), which is its now."""
     provider = wire(TaskRunProvider(), arize)
     provider._sleep = arize.sleep
+    provider._now = arize.clock.now
     return provider
 
 
@@ -259,10 +260,14 @@ def test_wait_false_records_the_started_run_and_refresh_completes_it(
 def test_a_run_in_progress_refuses_a_new_one_clearly(
     provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
 ) -> None:
-    arize.add_run(task_id, "RUNNING", **days_ago(arize, 1, 1 / 24))
+    running = arize.add_run(task_id, "RUNNING", **days_ago(arize, 1, 1 / 24))
     inputs = checked(provider, {"task": task_id}).inputs
-    with pytest.raises(ResourceError, match=r"refused a new run.*in progress"):
+    with pytest.raises(ResourceError) as refused:
         provider.create(dict(inputs))
+    assert str(refused.value) == (
+        f"TaskRun 'nightly': task {task_id} refused a new run: run {running} is still RUNNING: "
+        "wait for it to end (or cancel it), then run `pulumi up` again"
+    )
 
 
 def test_fields_of_the_wrong_type_are_refused_before_any_trigger(
@@ -361,6 +366,7 @@ def test_another_task_is_a_new_run(
 ) -> None:
     inputs, result = started(provider, arize, {"task": task_id})
     other = arize.add_task("other")
+    arize.add_run(other, "COMPLETED", **days_ago(arize, 2, 1))
     news = checked(provider, {"task": other}, olds=inputs).inputs
     assert provider.diff(result.id, result.outs, news).replaces == ["task"]
     assert provider.diff(result.id, result.outs, {**inputs, "task": Unknown()}).replaces == ["task"]
@@ -446,3 +452,154 @@ def test_progress_lines_are_throttled_but_status_changes_always_show(
         "info: TaskRun 'n': run run-1 RUNNING: 1 succeeded, 0 errors, 0 skipped (1s)",
         "info: TaskRun 'n': run run-1 RUNNING: 3 succeeded, 0 errors, 0 skipped (6s)",
     ]
+
+
+# --- what a preview can know before a run is triggered ------------------------------------
+
+
+def first_run_refusal(why: str, now: datetime) -> str:
+    day = (now - timedelta(days=1)).strftime("%Y-%m-%d")
+    return (
+        "TaskRun 'nightly': data_start_time: required on the first run of a task on a project, "
+        f'and {why}: set data_start_time (e.g. data_start_time="{day}T00:00:00Z"; '
+        "data_end_time defaults to now, and a window is at most 30 days). Later runs without "
+        "one continue where the last ended"
+    )
+
+
+def test_a_windowless_first_run_is_refused_at_check(
+    provider: TaskRunProvider, arize: InProcessSandbox
+) -> None:
+    fresh_task = arize.add_task("fresh")
+    failures = provider.check({}, inputs_of({"task": fresh_task})).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        (
+            "data_start_time",
+            first_run_refusal(f"task 'fresh' ({fresh_task}) has never run", arize.clock.now()),
+        )
+    ]
+    checked(provider, {"task": fresh_task, **WINDOW})
+
+
+def test_a_windowless_first_run_of_a_task_created_in_the_same_update_is_refused(
+    provider: TaskRunProvider, arize: InProcessSandbox
+) -> None:
+    """While its Task is created, ``task`` is unknown; the program tells what it declared."""
+    hint = {"type": "template_evaluation", "on": "project", "name": "brand-new"}
+    news = {**inputs_of({"task": Unknown()}), "task_declaration": hint}
+    result = provider.check({}, news)
+    assert [(f.property, f.reason) for f in result.failures] == [
+        (
+            "data_start_time",
+            first_run_refusal("task 'brand-new' is created in this update", arize.clock.now()),
+        )
+    ]
+    assert "task_declaration" not in result.inputs  # never stored
+    windowed = provider.check(
+        {}, {**inputs_of({"task": Unknown(), **WINDOW}), "task_declaration": hint}
+    )
+    assert windowed.failures == []
+    on_dataset = {**hint, "on": "dataset"}
+    assert provider.check({}, {**news, "task_declaration": on_dataset}).failures == []
+
+
+def test_a_task_of_that_name_that_ran_before_needs_no_window(
+    provider: TaskRunProvider, task_id: str
+) -> None:
+    """A Task being updated in the same preview has an unknown ID too: it is found by name."""
+    hint = {"type": "TEMPLATE_EVALUATION", "on": "project", "name": "eval"}
+    news = {**inputs_of({"task": Unknown()}), "task_declaration": hint}
+    assert provider.check({}, news).failures == []
+
+
+def test_a_windowless_run_long_after_the_last_one_covers_the_last_30_days(
+    provider: TaskRunProvider, arize: InProcessSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = arize.add_task("stale")
+    last_end = days_ago(arize, 41, 40)
+    arize.add_run(stale, "COMPLETED", **last_end)
+    now = arize.clock.now()  # the wait moves the clock on
+    _, result = started(provider, arize, {"task": stale})
+    assert result.outs is not None
+    assert result.outs["data_start_time"] == rfc3339(now - timedelta(days=30))
+    assert result.outs["data_end_time"] == rfc3339(now)
+    assert (
+        f"warning: TaskRun 'nightly': no data_start_time, and the last run of task {stale} "
+        f"ended {last_end['data_end_time']}, more than 30 days before {rfc3339(now)} (a window "
+        "is at most 30 days): this run evaluates the last 30 days, "
+        f"{rfc3339(now - timedelta(days=30))} to {rfc3339(now)}; set data_start_time to "
+        "choose the window"
+    ) in capsys.readouterr().err
+
+
+def test_a_windowless_run_soon_after_the_last_one_continues_where_it_ended(
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
+) -> None:
+    (earlier,) = arize.run_ids(task_id)
+    last_end = arize.run(earlier)["data_end_time"]
+    _, result = started(provider, arize, {"task": task_id})
+    assert result.outs is not None
+    assert result.outs["data_start_time"] == last_end
+
+
+def clash_refusal(arize: InProcessSandbox, name: str = "baseline") -> str:
+    ids = arize.ids()
+    return (
+        f"dataset 'golden-qa' ({ids['dataset']}) already has an experiment named '{name}' "
+        f"({ids['experiment']}), and experiment names are unique in a dataset: give this run "
+        "another experiment_name"
+    )
+
+
+def test_an_experiment_name_the_dataset_has_is_refused_at_check(
+    provider: TaskRunProvider, arize: InProcessSandbox
+) -> None:
+    experiment = arize.add_task("exp", "RUN_EXPERIMENT")
+    failures = provider.check(
+        {}, inputs_of({"task": experiment, "experiment_name": "baseline"})
+    ).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("experiment_name", f"TaskRun 'nightly': experiment_name: {clash_refusal(arize)}")
+    ]
+    checked(provider, {"task": experiment, "experiment_name": "candidate"})
+
+
+def test_an_experiment_name_clash_with_a_task_created_in_the_same_update(
+    provider: TaskRunProvider, arize: InProcessSandbox
+) -> None:
+    hint = {"type": "run_experiment", "on": "dataset", "name": "exp", "dataset": "golden-qa"}
+    news = {
+        **inputs_of({"task": Unknown(), "experiment_name": "baseline"}),
+        "task_declaration": hint,
+    }
+    failures = provider.check({}, news).failures
+    assert [f.reason for f in failures] == [
+        f"TaskRun 'nightly': experiment_name: {clash_refusal(arize)}"
+    ]
+
+
+def test_a_run_that_made_its_experiment_is_not_a_clash_with_itself(
+    provider: TaskRunProvider, arize: InProcessSandbox
+) -> None:
+    """Only a new run is checked: changing how the run is waited on triggers nothing."""
+    experiment = arize.add_task("exp", "RUN_EXPERIMENT")
+    inputs, _ = started(provider, arize, {"task": experiment, "experiment_name": "candidate"})
+    checked(provider, {"task": experiment, "experiment_name": "candidate", "timeout": 60}, inputs)
+    failures = provider.check(
+        inputs, inputs_of({"task": experiment, "experiment_name": "candidate", "triggers": 2})
+    ).failures
+    assert [f.property for f in failures] == ["experiment_name"]
+
+
+def test_a_clash_at_trigger_names_the_dataset_not_a_run_in_progress(
+    provider: TaskRunProvider, arize: InProcessSandbox
+) -> None:
+    experiment = arize.add_task("exp", "RUN_EXPERIMENT")
+    inputs = checked(provider, {"task": experiment, "experiment_name": "later"}).inputs
+    arize.add_experiment("later")
+    with pytest.raises(ResourceError) as refused:
+        provider.create({**inputs})
+    message = str(refused.value)
+    assert message.startswith(f"TaskRun 'nightly': task {experiment} refused a new run: dataset ")
+    assert "already has an experiment named 'later'" in message
+    assert "in progress" not in message and "wait" not in message

@@ -3,12 +3,13 @@ only a task on a project takes a window, and a window is sent with both ends."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from arize_pulumi.resources import ProviderSettings, TaskRunProvider
 from arize_pulumi.tasks import InvalidArgumentError, RetryPolicy
+from arize_pulumi.tasks.validation import catch_up_start
 from tests.support.inprocess import API_KEY, InProcessSandbox
 
 START = "2026-03-01T00:00:00Z"
@@ -73,3 +74,11 @@ def test_the_sandbox_ignores_a_window_on_a_dataset_task_as_arize_does(
     run = arize.call("POST", f"/v2/tasks/{task_id}/trigger", json=window).json()
     assert run["status"] == "PENDING"
     assert (run["data_start_time"], run["data_end_time"]) == (None, None)
+
+
+def test_a_start_is_chosen_only_after_a_gap_longer_than_a_window() -> None:
+    end = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    assert catch_up_start(None, end) is None
+    assert catch_up_start(end - timedelta(days=30), end) is None
+    assert catch_up_start(end - timedelta(days=30, seconds=1), end) == end - timedelta(days=30)
+    assert catch_up_start(end - timedelta(days=400), end) == end - timedelta(days=30)
