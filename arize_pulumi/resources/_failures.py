@@ -10,6 +10,16 @@ one thing left is the name that wrapper looks up on every call: the module globa
 ``format_exc`` gives an expected failure (see :func:`is_expected`) as its message and
 anything else, a bug, as the real traceback.
 
+``check`` failures get the same treatment on their way out. For a failure that names a
+property, the engine prints that property's whole value (``property run_configuration value
+{map[...]} has a problem: ...``), and a problem of the configuration or of a nested field has
+no property of its own (it showed as ``property space value {<nil>}``). The server builds each
+failure with ``proto.CheckFailure(property=..., reason=...)``, ``proto`` being another module
+global; the stand-in put there sends every failure without a property and with the reason
+alone (which names the field, ``run_configuration.messages[1].role: ...``), so the engine
+prints ``<type> resource '<name>' has a problem: <field>: <reason>``. The providers' own
+``CheckResult`` keeps the property, for callers that read it.
+
 It is installed only where the server is the one this was written against; elsewhere
 nothing changes and failures print as before. Checked: pulumi 3.272.0 (installed here) and
 the 3.274.1 SDK source have the wrapper as described; 3.150.0 has no wrapper (grpc itself
@@ -68,6 +78,21 @@ class _QuietTraceback(types.ModuleType):
         return text
 
 
+class _PlainCheckFailures(types.ModuleType):
+    """Pulumi's ``proto`` module, except that a ``CheckFailure`` names no property and its
+    reason drops the resource label."""
+
+    def __init__(self, real: types.ModuleType) -> None:
+        super().__init__(real.__name__, real.__doc__)
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def CheckFailure(self, property: str = "", reason: str = "") -> Any:
+        return self._real.CheckFailure(property="", reason=shown(reason))
+
+
 def _server() -> types.ModuleType | None:
     """The dynamic-provider server module when this process is one and its wrapper formats
     errors with ``traceback.format_exc`` (the shape checked above), else ``None``."""
@@ -85,6 +110,9 @@ def _server() -> types.ModuleType | None:
     inner = [c for c in code.co_consts if isinstance(c, types.CodeType)]
     if not any({"traceback", "format_exc", "abort"} <= set(c.co_names) for c in inner):
         return None
+    proto = vars(main).get("proto")
+    if not isinstance(proto, types.ModuleType) or not hasattr(proto, "CheckFailure"):
+        return None
     return main
 
 
@@ -96,4 +124,6 @@ def install() -> bool:
         return False
     if not isinstance(vars(main)["traceback"], _QuietTraceback):
         main.traceback = _QuietTraceback(traceback)  # type: ignore[attr-defined]
+    if not isinstance(vars(main)["proto"], _PlainCheckFailures):
+        main.proto = _PlainCheckFailures(vars(main)["proto"])  # type: ignore[attr-defined]
     return True

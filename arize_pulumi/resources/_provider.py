@@ -79,16 +79,6 @@ def shared_client(settings: ProviderSettings) -> TasksClient:
         return client
 
 
-def check_failure(path: str, reason: str) -> pulumi.dynamic.CheckFailure:
-    """A ``check`` failure for the field at ``path`` (``run_configuration.messages[0].role``).
-
-    The failure names no property: for one, the engine prints that property's whole value
-    (``property run_configuration value {map[...]} has a problem``), and a nested path, or a
-    problem of the configuration, has no property of its own to print. The engine names the
-    resource; the reason names the field as the program wrote it."""
-    return pulumi.dynamic.CheckFailure("", f"{path}: {reason}" if path else reason)
-
-
 def log(level: str, message: str) -> None:
     """A line on the provider's stderr, which the Pulumi CLI shows with the operation."""
     sys.stderr.write(f"{level}: {message}\n")

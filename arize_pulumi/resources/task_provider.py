@@ -21,13 +21,13 @@ from arize_pulumi.resources._normalize import (
     is_unknown,
     known_copy,
     plain,
+    top_level,
     touches_unknown,
 )
 from arize_pulumi.resources._provider import (
     ProviderBase,
     ResourceError,
     api_errors,
-    check_failure,
     describe,
     fetch_live,
     log,
@@ -181,10 +181,11 @@ class TaskProvider(ProviderBase):
         if inputs.get("name") is None and isinstance(inputs.get("resource_name"), str):
             inputs["name"] = inputs["resource_name"]
         values = self._inputs(inputs)
+        label = _label(values)
         failures: list[CheckFailure] = []
 
         def fail(field: str, reason: str) -> None:
-            failures.append(check_failure(field, reason))
+            failures.append(CheckFailure(top_level(field), f"{label}: {field}: {reason}"))
 
         self._refuse_unknown(inputs, fail)
         kind = values.get("type")
@@ -201,8 +202,8 @@ class TaskProvider(ProviderBase):
         self._check_forms(TASK_FIELDS, values, fail)
 
         refs = self._references(values, plain(olds).get("resolved"))
-        for _, message in refs.problems:
-            failures.append(check_failure("", message))
+        for prop, message in refs.problems:
+            failures.append(CheckFailure(prop, f"{label}: {message}"))
         entries = values.get("evaluators")
         if isinstance(entries, list):
             resolved_ids = refs.resolved.get("evaluator_ids", {})

@@ -24,12 +24,12 @@ from arize_pulumi.resources._normalize import (
     is_unknown,
     known_copy,
     plain,
+    top_level,
     touches_unknown,
 )
 from arize_pulumi.resources._provider import (
     ProviderBase,
     ResourceError,
-    check_failure,
     describe,
     fetch_live,
     log,
@@ -216,10 +216,11 @@ class TaskRunProvider(ProviderBase):
         """
         inputs = {k: v for k, v in news.items() if k != "__provider"}
         values = self._inputs(inputs)
+        label = _label(values)
         failures: list[CheckFailure] = []
 
         def fail(field: str, reason: str) -> None:
-            failures.append(check_failure(field, reason))
+            failures.append(CheckFailure(top_level(field), f"{label}: {field}: {reason}"))
 
         self._refuse_unknown(inputs, fail)
         task = values.get("task")
@@ -230,8 +231,8 @@ class TaskRunProvider(ProviderBase):
         self._check_forms(TASK_RUN_FIELDS, values, fail)
 
         refs = self._references(values, plain(olds).get("resolved"))
-        for _, message in refs.problems:
-            failures.append(check_failure("", message))
+        for prop, message in refs.problems:
+            failures.append(CheckFailure(prop, f"{label}: {message}"))
         if not self._unchanged(olds, inputs):
             from arize_pulumi.tasks.validation import trigger_window, validate_trigger_fields
 
