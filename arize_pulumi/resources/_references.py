@@ -95,7 +95,10 @@ class References:
             self.problems.append((prop, f"{what} is ambiguous{where} ({ids}); give an ID"))
         except (ArizeError, ResourceError) as exc:
             self._broken = True
-            self.problems.append((prop, f"cannot look up {what}: {describe(exc)}"))
+            # without a client (no key, bad connection settings) the problem is the setting
+            # alone, not the name this lookup was for
+            lookup = "" if self._client is None else f"cannot look up {what}: "
+            self.problems.append((prop, f"{lookup}{describe(exc)}"))
         return None
 
     def _reuse(self, key: str, ref: str) -> str | None:
