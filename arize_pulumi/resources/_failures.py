@@ -16,7 +16,8 @@ property, the engine prints that property's whole value (``property run_configur
 no property of its own (it showed as ``property space value {<nil>}``). The server builds each
 failure with ``proto.CheckFailure(property=..., reason=...)``, ``proto`` being another module
 global; the stand-in put there sends every failure without a property and with the reason
-alone (which names the field, ``run_configuration.messages[1].role: ...``), so the engine
+alone (which names the field, ``run_configuration.messages[1].role: ...``; one that does not
+is prefixed with its property), so the engine
 prints ``<type> resource '<name>' has a problem: <field>: <reason>``. The providers' own
 ``CheckResult`` keeps the property, for callers that read it.
 
@@ -80,7 +81,7 @@ class _QuietTraceback(types.ModuleType):
 
 class _PlainCheckFailures(types.ModuleType):
     """Pulumi's ``proto`` module, except that a ``CheckFailure`` names no property and its
-    reason drops the resource label."""
+    reason drops the resource label and names the field."""
 
     def __init__(self, real: types.ModuleType) -> None:
         super().__init__(real.__name__, real.__doc__)
@@ -90,7 +91,10 @@ class _PlainCheckFailures(types.ModuleType):
         return getattr(self._real, name)
 
     def CheckFailure(self, property: str = "", reason: str = "") -> Any:
-        return self._real.CheckFailure(property="", reason=shown(reason))
+        text = shown(reason)
+        if property and not re.search(rf"\b{re.escape(property)}\b", text):
+            text = f"{property}: {text}"
+        return self._real.CheckFailure(property="", reason=text)
 
 
 def _server() -> types.ModuleType | None:

@@ -97,8 +97,10 @@ class References:
             self._broken = True
             # without a client (no key, bad connection settings) the problem is the setting
             # alone, not the name this lookup was for
-            lookup = "" if self._client is None else f"cannot look up {what}: "
-            self.problems.append((prop, f"{lookup}{describe(exc)}"))
+            if self._client is None:
+                self.problems.append(("", describe(exc)))
+            else:
+                self.problems.append((prop, f"cannot look up {what}: {describe(exc)}"))
         return None
 
     def _reuse(self, key: str, ref: str) -> str | None:

@@ -93,6 +93,14 @@ def test_check_failures_leave_without_a_property_or_the_label(as_main: Any) -> N
         property="run_configuration", reason="Task 'w': run_configuration.x: unknown field"
     )
     assert (failure.property, failure.reason) == ("", "run_configuration.x: unknown field")
+    unnamed = server.proto.CheckFailure(
+        property="experiment_ids", reason="Task 'd': experiment 'nope' not found"
+    )
+    assert unnamed.reason == "experiment_ids: experiment 'nope' not found"
+    named = server.proto.CheckFailure(property="space", reason="cannot look up space 's': 401")
+    assert named.reason == "cannot look up space 's': 401"
+    setting = server.proto.CheckFailure(property="", reason="Task 'd': no Arize API key")
+    assert setting.reason == "no Arize API key"
 
 
 def test_a_server_without_the_wrapper_is_left_alone(as_main: Any) -> None:
