@@ -17,12 +17,12 @@ no property of its own (it showed as ``property space value {<nil>}``). The serv
 failure with ``proto.CheckFailure(property=..., reason=...)``, ``proto`` being another module
 global; the stand-in put there sends every failure without a property and with the reason
 alone (which names the field, ``run_configuration.messages[1].role: ...``; one that does not
-is prefixed with its property), so the engine
-prints ``<type> resource '<name>' has a problem: <field>: <reason>``. The providers' own
-``CheckResult`` keeps the property, for callers that read it.
+is prefixed with its property), so the engine prints ``<type> resource '<name>' has a
+problem: <field>: <reason>``. The providers' own ``CheckResult`` keeps the property, for
+callers that read it.
 
 It is installed only where the server is the one this was written against; elsewhere
-nothing changes and failures print as before. Checked: pulumi 3.272.0 (installed here) and
+nothing changes and failures print as before. Checked: pulumi 3.272.0 (the SDK the tests run) and
 the 3.274.1 SDK source have the wrapper as described; 3.150.0 has no wrapper (grpc itself
 reports ``Exception calling application: <message>``), so it is left alone.
 """
