@@ -205,6 +205,9 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
                     fail(path, reason)
 
     def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
+        from arize_pulumi.resources._failures import install
+
+        install()
         self._settings = ProviderSettings.load(req.config)
 
     @property

@@ -117,7 +117,12 @@ class References:
             self.problems.append((prop, f"{what} is ambiguous{where} ({ids}); give an ID"))
         except (ArizeError, ResourceError) as exc:
             self._broken = True
-            self.problems.append((prop, f"cannot look up {what}: {describe(exc)}"))
+            # without a client (no key, bad connection settings) the problem is the setting
+            # alone, not the name this lookup was for
+            if self._client is None:
+                self.problems.append(("", describe(exc)))
+            else:
+                self.problems.append((prop, f"cannot look up {what}: {describe(exc)}"))
         return None
 
     def _can_ask(self) -> bool:

@@ -6,8 +6,9 @@ into resource state, so rotating the API key or pointing at another host changes
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,6 +20,7 @@ __all__ = [
     "MISSING_KEY_MESSAGE",
     "ConfigError",
     "ProviderSettings",
+    "config_warnings",
 ]
 
 CONNECTION_KEYS: dict[str, str] = {
@@ -58,6 +60,45 @@ MISSING_KEY_MESSAGE = (
     "no Arize API key is configured: run `pulumi config set --secret arize:apiKey <key>` "
     "or set the ARIZE_API_KEY environment variable"
 )
+
+
+def _suggestion(key: str) -> str | None:
+    """The setting ``key`` most likely stands for: the same but for case, else a close one."""
+    by_lower = {known.lower(): known for known in CONFIG_KEYS}
+    if key.lower() in by_lower:
+        return by_lower[key.lower()]
+    close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[close[0]] if close else None
+
+
+def config_warnings(keys: Iterable[str], *, plain_api_key: bool, stack: str) -> list[str]:
+    """What to tell the user about the stack's ``arize:*`` config before anything runs.
+
+    An ``arize:`` key the provider does not read is ignored, which hides a typo
+    (``arize:apikey``, ``arize:baseurl``) until a call fails for another reason; one is named,
+    with the setting it most likely meant. An API key set without ``--secret`` is stored as
+    written in ``Pulumi.<stack>.yaml`` and in the state (the engine records the default
+    provider's configuration there); that is said, with both ways out."""
+    warnings = []
+    for key in sorted(k for k in set(keys) if k.split(":", 1)[0] == "arize"):
+        if key in CONFIG_KEYS:
+            continue
+        guess = _suggestion(key)
+        hint = (
+            f"did you mean {guess}? (config keys are case-sensitive)"
+            if guess
+            else f"the settings are {', '.join(CONFIG_KEYS)}"
+        )
+        warnings.append(f"config key {key} is not an arize-pulumi setting and is ignored; {hint}")
+    if plain_api_key:
+        warnings.append(
+            f"arize:apiKey is set in plain text: it is stored as written in Pulumi.{stack}.yaml "
+            "and in the stack's state (the default provider's configuration). Encrypt it in "
+            "both with `pulumi config set --secret arize:apiKey <key>`, or remove it "
+            "(`pulumi config rm arize:apiKey`) and set ARIZE_API_KEY in the environment, "
+            "where it is stored nowhere"
+        )
+    return warnings
 
 
 class ConfigError(ValueError):

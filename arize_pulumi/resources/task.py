@@ -11,6 +11,7 @@ import pulumi.dynamic
 
 from arize_pulumi._pickling import pickler_left_as_found
 from arize_pulumi.resources._normalize import to_inputs
+from arize_pulumi.resources._program_config import warn_about_config
 from arize_pulumi.resources._provider import ProviderBase
 from arize_pulumi.resources.args import (
     RunConfigurationInput,
@@ -150,6 +151,7 @@ def resource_props(
 
     ``defaults`` stand for inputs the program did not give.
     """
+    warn_about_config()
     inputs, opts = resource_inputs(kind, resource_name, positional, keywords, provider.INPUTS)
     for key, value in defaults.items():
         inputs.setdefault(key, value)
@@ -182,6 +184,7 @@ def read_existing(
     opts: pulumi.ResourceOptions | None,
 ) -> R:
     """A resource of ``cls`` read by ID rather than declared: the body of each ``get``."""
+    warn_about_config()
     props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
     props["resource_name"] = resource_name
     resource = cls.__new__(cls)

@@ -141,6 +141,19 @@ class Connection:
     verify: ssl.SSLContext | bool = True
     proxy: httpx.Proxy | None = None
     ca_cert: str | None = None
+    origin: str = ""
+    """The settings the URL was made from, as written (``arize:baseUrl``, ``ARIZE_REGION,
+    ARIZE_API_PORT``); empty for the default. A connection error names them."""
+    proxy_origin: str = ""
+    """The setting that named the proxy, as written."""
+
+    def where(self) -> str:
+        """Where requests go and which settings said so, for a connection error."""
+        source = f"from {self.origin}" if self.origin else "the default"
+        text = f"API URL {self.base_url} ({source})"
+        if self.proxy is not None:
+            text += f", through the proxy {proxy_text(self.proxy)} (from {self.proxy_origin})"
+        return text
 
     def __repr__(self) -> str:
         parts = [f"base_url={self.base_url!r}"]
@@ -180,6 +193,7 @@ def resolve_connection(chosen: Mapping[str, Given]) -> Connection:
         )
 
     url = _api_url(values, labels)
+    origin = ", ".join(labels[name] for name in _made_from(values))
     verify: ssl.SSLContext | bool = True
     ca_cert: str | None = None
     if values.get("request_verify") is False:
@@ -190,7 +204,9 @@ def resolve_connection(chosen: Mapping[str, Given]) -> Connection:
     proxy = None
     if "proxy_url" in values:
         proxy = _proxy(str(values["proxy_url"]), labels["proxy_url"], verify)
-    connection = Connection(url, verify, proxy, ca_cert)
+    connection = Connection(
+        url, verify, proxy, ca_cert, origin=origin, proxy_origin=labels.get("proxy_url", "")
+    )
     logger.debug(
         "%r, from %s", connection, ", ".join(sorted(labels[n] for n in values)) or "defaults"
     )
@@ -216,6 +232,14 @@ def _api_url(values: Mapping[str, object], labels: Mapping[str, str]) -> str:
     url = _endpoint(scheme, host, port)
     _check_url(url, labels.get(host_from, host_from))
     return url
+
+
+def _made_from(values: Mapping[str, object]) -> list[str]:
+    """The settings :func:`_api_url` took the URL from (a route hides ``api_host``)."""
+    if "base_url" in values:
+        return ["base_url"]
+    host = [name for name in _ROUTES if name in values] or ["api_host"]
+    return [name for name in ("api_scheme", *host, "api_port") if name in values]
 
 
 def _endpoint(scheme: str, host: str, port: int) -> str:

@@ -5,6 +5,12 @@ Every request of a :class:`~arize_pulumi.tasks.client.TasksClient` goes through
 reads are retried on 429, 5xx and network errors; idempotent writes on 429, 502-504 and
 network errors; a request that is not safe to repeat is resent only after ``recover`` has
 checked that an earlier attempt whose outcome is unknown did not land.
+
+Two network errors are not retried while no request of the client has been answered yet: a
+host name that does not resolve and a refused connection. Then they mean a wrong setting
+(a typo in the host, a sandbox that is not running), and retrying only makes the user wait.
+Once the host has answered, a refused connection may be a restart, and is retried like any
+other network error, as are timeouts, resets and a temporary DNS failure (``EAI_AGAIN``).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import ssl
 import sys
 import threading
@@ -56,6 +63,11 @@ UNSAFE_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
+_NO_SUCH_HOST = frozenset(
+    code for code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)) if code is not None
+)
+"""Resolver answers that say the name does not exist (not that the resolver failed for now)."""
+
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _alpha_lock = threading.Lock()
 _alpha_warned = False
@@ -96,6 +108,22 @@ def _caller_stacklevel() -> int:
     return level
 
 
+def _refusal(exc: httpx.TransportError) -> str | None:
+    """Why a connection could not be made, when retrying would not change it: the host name
+    does not exist, or nothing listens on the port. Anything else (a timeout, a reset, a
+    temporary DNS failure) is left to the retry policy."""
+    cause: BaseException | None = exc
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror) and cause.errno in _NO_SUCH_HOST:
+            return f"the host name does not resolve ({cause.strerror})"
+        if isinstance(cause, ConnectionRefusedError):
+            return "the connection was refused (nothing listens there)"
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class Transport:
     """Sends requests with the bearer key, retries within a budget, maps errors."""
 
@@ -110,10 +138,15 @@ class Transport:
         warn_alpha: bool,
         verify: ssl.SSLContext | bool = True,
         proxy: httpx.Proxy | None = None,
+        where: str = "",
     ) -> None:
         """``verify`` and ``proxy`` are those of ``httpx.Client``; a ``transport`` replaces
-        the network layer, so a proxy is not mounted over it (it would bypass it)."""
+        the network layer, so a proxy is not mounted over it (it would bypass it). ``where``
+        says where requests go and which settings said so, for connection errors."""
         self._key = Secret(api_key)
+        self._where = where
+        self._first_hop = proxy.url if proxy is not None and transport is None else None
+        self._answered = False
         self.policy = policy
         self._warn_alpha = warn_alpha
         self._http = httpx.Client(
@@ -213,9 +246,10 @@ class Transport:
             except httpx.TransportError as exc:
                 unknown = unknown or not isinstance(exc, _NOT_SENT)
                 reached = reached or unknown
-                retryable = isinstance(exc, _RETRYABLE)
+                refusal = None if self._answered else _refusal(exc)
+                retryable = isinstance(exc, _RETRYABLE) and refusal is None
                 delay = tries.next_delay(rate_limited=False) if retryable else None
-                reason = self._key.redact(f"{type(exc).__name__}: {exc}")
+                reason = self._key.redact(self._reason(exc, refusal))
                 logger.debug(
                     "%s %s -> %s (attempt %d, %.3fs)",
                     method,
@@ -238,6 +272,7 @@ class Transport:
                 self._log_retry(method, path, reason, attempt, delay)
                 budget.sleep(delay)
                 continue
+            self._answered = True
             status = response.status_code
             logger.debug(
                 "%s %s -> %d (attempt %d, %.3fs)",
@@ -283,6 +318,20 @@ class Transport:
             raise UnexpectedResponseError(
                 method, path, response.status_code, self._key.redact(reason)
             ) from None
+
+    def _reason(self, exc: httpx.TransportError, refusal: str | None) -> str:
+        """What went wrong, where requests go and why there was no retry, if there was none."""
+        if refusal is None:
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            hop = self._first_hop or self._http.base_url
+            port = hop.port or (443 if hop.scheme == "https" else 80)
+            reason = f"cannot connect to {hop.host}:{port}: {refusal}"
+        if self._where:
+            reason += f"; {self._where}"
+        if refusal is not None:
+            reason += "; not retried: nothing has answered there yet, so check the setting"
+        return reason
 
     def _log_retry(self, method: str, path: str, reason: str, attempt: int, delay: float) -> None:
         logger.debug(

@@ -145,6 +145,7 @@ class TasksClient(TaskMethods, RunMethods):
             warn_alpha=warn_alpha,
             verify=connection.verify,
             proxy=connection.proxy,
+            where=connection.where(),
         )
         self._resolver = Resolver(self._transport)
 

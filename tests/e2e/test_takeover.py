@@ -64,7 +64,10 @@ def test_a_hand_made_task_is_refused_then_adopted_on_purpose_and_destroy_deletes
     with pytest.raises(auto.CommandError) as refused:
         stack.up()
     message = " ".join(str(refused.value).split())
-    assert "Task 'support-judge': a task named 'support-judge' already exists" in message
+    assert (
+        "pulumi-python:dynamic/arize:Task (support-judge): error: a task named 'support-judge' "
+        "already exists"
+    ) in message
     assert f"(ID {existing}, created 2026-01-05 09:30:00 UTC by user {OTHER_USER})" in message
     assert "It is not taken over without adopt" in message
     assert "set adopt=True (then `pulumi destroy`, or removing this resource, deletes it)" in (

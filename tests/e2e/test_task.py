@@ -324,4 +324,7 @@ def test_get_reads_an_existing_task_without_managing_it(
     )
     with pytest.raises(auto.CommandError) as failed:
         missing.up()
-    assert "Task 'gone': task T25saW5lVGFzazo5OTk5OTk6YWJjZA== not found" in str(failed.value)
+    assert (
+        "pulumi-python:dynamic/arize:Task (gone): error: task T25saW5lVGFzazo5OTk5OTk6YWJjZA== "
+        "not found"
+    ) in " ".join(str(failed.value).split())

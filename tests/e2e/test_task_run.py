@@ -194,4 +194,7 @@ def test_get_reads_an_existing_run_without_managing_it(
     )
     with pytest.raises(auto.CommandError) as failed:
         missing.up()
-    assert "TaskRun 'gone': run VGFza1J1bjo5OTk5OTk6YWJjZA== not found" in str(failed.value)
+    assert (
+        "pulumi-python:dynamic/arize:TaskRun (gone): error: run VGFza1J1bjo5OTk5OTk6YWJjZA== "
+        "not found"
+    ) in " ".join(str(failed.value).split())

@@ -27,7 +27,7 @@ from arize_pulumi.tasks import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
-from tests.support.sandbox import Sandbox
+from tests.support.sandbox import Sandbox, start_sandbox
 
 pytestmark = pytest.mark.integration
 
@@ -145,10 +145,16 @@ def test_injected_statuses(shared: Sandbox) -> None:
     assert limited.value.headers["retry-after"] == "7"
 
 
-def test_a_closed_port_is_a_connection_error() -> None:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return int(probe.getsockname()[1])
+
+
+def test_a_closed_port_fails_at_once_naming_the_host_and_setting() -> None:
+    """A host that has never answered and refuses the connection is a wrong setting: one
+    attempt, no sleep, and the message says which host and which setting."""
+    port = free_port()
     sleeps: list[float] = []
     client = TasksClient(
         "key",
@@ -159,9 +165,51 @@ def test_a_closed_port_is_a_connection_error() -> None:
     with pytest.raises(APIConnectionError) as info:
         client.get(MISSING_TASK)
     assert not isinstance(info.value, APITimeoutError)
+    assert info.value.attempts == 1 and sleeps == []
+    assert str(info.value) == (
+        f"GET /v2/tasks/{MISSING_TASK} failed: cannot connect to 127.0.0.1:{port}: the "
+        f"connection was refused (nothing listens there); API URL http://127.0.0.1:{port} "
+        "(from base_url); not retried: nothing has answered there yet, so check the setting"
+    )
+
+
+def test_a_host_that_does_not_resolve_fails_at_once() -> None:
+    sleeps: list[float] = []
+    client = TasksClient(
+        "key",
+        api_host="no-such-host.invalid",
+        api_scheme="http",
+        api_port=8080,
+        warn_alpha=False,
+        retry=RetryPolicy(max_attempts=3, sleep=sleeps.append),
+    )
+    with pytest.raises(APIConnectionError) as info:
+        client.list(space="s")
+    assert info.value.attempts == 1 and sleeps == []
+    message = str(info.value)
+    assert "cannot connect to no-such-host.invalid:8080: the host name does not resolve" in message
+    assert "(from api_scheme, api_host, api_port)" in message and "not retried" in message
+
+
+def test_a_refused_connection_after_an_answer_is_retried() -> None:
+    """Once the host has answered, a refused connection may be a restart: it is retried."""
+    server = start_sandbox()
+    sleeps: list[float] = []
+    client = TasksClient(
+        server.api_key,
+        server.base_url,
+        warn_alpha=False,
+        retry=RetryPolicy(max_attempts=3, sleep=sleeps.append),
+    )
+    try:
+        client.list(space="demo-space")
+    finally:
+        server.stop()
+    with pytest.raises(APIConnectionError) as info:
+        client.list(space="demo-space")
     assert info.value.attempts == 3 and len(sleeps) == 2
-    assert str(info.value).startswith(f"GET /v2/tasks/{MISSING_TASK} failed: ConnectError")
-    assert "re-running is safe" in str(info.value)
+    assert "ConnectError" in str(info.value) and "re-running is safe" in str(info.value)
+    assert f"API URL {server.base_url} (from base_url)" in str(info.value)
 
 
 def test_a_slow_server_is_a_timeout(shared: Sandbox) -> None:

@@ -569,3 +569,38 @@ def test_reading_the_config_loads_no_http_client() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.split()[0] == "False"
+
+
+@pytest.mark.parametrize(
+    ("env", "arguments", "where"),
+    [
+        ({}, {}, "API URL https://api.arize.com (the default)"),
+        (
+            {"ARIZE_BASE_URL": "http://127.0.0.1:8080"},
+            {"api_port": 9},
+            "API URL http://127.0.0.1:8080 (from ARIZE_BASE_URL)",
+        ),
+        (
+            {"ARIZE_API_HOST": "ignored.example", "ARIZE_API_PORT": "8443"},
+            {"region": "eu-west-1a"},
+            "API URL https://api.eu-west-1a.arize.com:8443 (from region, ARIZE_API_PORT)",
+        ),
+        (
+            {"ARIZE_API_SCHEME": "http"},
+            {"api_host": "arize.corp.example"},
+            "API URL http://arize.corp.example (from ARIZE_API_SCHEME, api_host)",
+        ),
+        (
+            {},
+            {"base_url": "http://127.0.0.1:8080", "proxy_url": "http://u:secret@proxy:3128"},
+            "API URL http://127.0.0.1:8080 (from base_url), through the proxy "
+            "http://u:***@proxy:3128 (from proxy_url)",
+        ),
+    ],
+)
+def test_a_connection_says_which_settings_made_it(
+    env: dict[str, str], arguments: dict[str, Any], where: str
+) -> None:
+    """What a connection error quotes: the settings the URL was made from, as written (a base
+    URL alone: the scheme, host and port it replaces are not among them)."""
+    assert resolve(env, **arguments).where() == where

@@ -120,6 +120,14 @@ def test_an_unusable_configuration_is_a_clear_error() -> None:
     assert KEY not in str(failed.value)
     failures = provider.check({}, declared("eval", PROJECT_EVAL)).failures
     assert failures and "unknown region" in failures[0].reason
+    assert failures[0].reason.startswith("Task 'eval': provider configuration arize:region")
+
+
+def test_a_missing_key_at_check_is_not_blamed_on_the_space() -> None:
+    provider = TaskProvider()
+    provider.configure(ConfigureRequest(stack_config({"arize:space": "s"})))
+    (failure,) = provider.check({}, declared("eval", PROJECT_EVAL)).failures
+    assert failure.reason.startswith("Task 'eval': no Arize API key is configured")
 
 
 def test_providers_share_one_client_per_configuration() -> None:
