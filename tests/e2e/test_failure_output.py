@@ -95,8 +95,10 @@ def test_an_unexpected_exception_keeps_its_traceback(
     assert "tests/support/broken.py" in output
 
 
-def test_a_preview_error_names_the_field_once_without_the_value(make_stack: MakeStack) -> None:
-    inputs = programs.run_experiment("QWlJbnRlZ3JhdGlvbjoxOmFCY0Q=")
+def test_a_preview_error_names_the_field_once_without_the_value(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    inputs = programs.run_experiment(sandbox.ids()["ai_integration"])
     inputs["run_configuration"]["invocation_parameters"] = {"temprature": 0.2}
     stack = make_stack(programs.tasks({"writer": inputs}))
     output = failure(stack.preview)

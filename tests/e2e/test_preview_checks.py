@@ -40,10 +40,10 @@ def test_a_windowless_first_run_of_a_new_task_is_refused_at_preview(
     message = refused_at_preview(stack, sandbox)
     yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
     assert (
-        "TaskRun 'nightly': data_start_time: required on the first run of a task on a project, "
-        "and task 'gated' is created in this update: set data_start_time (e.g. "
-        f'data_start_time="{yesterday}T00:00:00Z"; data_end_time defaults to now, and a window '
-        "is at most 30 days)"
+        "TaskRun resource 'nightly' has a problem: data_start_time: required on the first run "
+        "of a task on a project, and task 'gated' is created in this update: set "
+        f'data_start_time (e.g. data_start_time="{yesterday}T00:00:00Z"; data_end_time defaults '
+        "to now, and a window is at most 30 days)"
     ) in message
 
     # `up` without a preview: the task is made, and the run is refused before any trigger.
@@ -51,8 +51,8 @@ def test_a_windowless_first_run_of_a_new_task_is_refused_at_preview(
         stack.up()
     task_id = sandbox.control().get("/v2/tasks").json()["tasks"][0]["id"]
     assert (
-        f"TaskRun 'nightly': data_start_time: required on the first run of a task on a project, "
-        f"and task 'gated' ({task_id}) has never run: set data_start_time"
+        "TaskRun resource 'nightly' has a problem: data_start_time: required on the first run "
+        f"of a task on a project, and task 'gated' ({task_id}) has never run: set data_start_time"
     ) in " ".join(str(failed.value).split())
     assert sandbox.requests().get("POST /v2/tasks/{task_id}/trigger", 0) == 0
 
@@ -110,7 +110,7 @@ def test_an_experiment_name_the_dataset_has_is_refused_at_preview(
         pulumi.export("status", run.status)
 
     message = refused_at_preview(make_stack(lambda: run_of(task_id)), sandbox)
-    assert f"TaskRun 'candidate-run': {clash}" in message
+    assert f"TaskRun resource 'candidate-run' has a problem: {clash}" in message
     assert "in progress" not in message
 
     def with_new_task() -> None:
@@ -128,15 +128,15 @@ def test_an_experiment_name_the_dataset_has_is_refused_at_preview(
         run_of(experiment.task_id)
 
     message = refused_at_preview(make_stack(with_new_task, name="new-task"), sandbox)
-    assert f"TaskRun 'candidate-run': {clash}" in message
+    assert f"TaskRun resource 'candidate-run' has a problem: {clash}" in message
 
 
 def test_a_misspelt_evaluator_gets_a_did_you_mean(make_stack: MakeStack, sandbox: Sandbox) -> None:
     inputs = {**programs.PROJECT_EVAL, "evaluators": ["halucination"]}
     message = refused_at_preview(make_stack(programs.tasks({"typo": inputs})), sandbox)
     assert (
-        "Task 'typo': evaluator 'halucination' (evaluators[0]) not found in space 'demo-space'; "
-        "did you mean 'hallucination'?"
+        "Task resource 'typo' has a problem: evaluator 'halucination' (evaluators[0]) not found "
+        "in space 'demo-space'; did you mean 'hallucination'?"
     ) in message
 
     inputs = {**programs.PROJECT_EVAL, "project": "chatbot-prdo"}

@@ -75,7 +75,9 @@ def test_a_replace_whose_create_fails_keeps_the_live_task_and_the_next_up_conver
     with pytest.raises(auto.CommandError) as failed:
         stack.up()
     message = " ".join(str(failed.value).split())
-    assert f"Task '{NAME}': creating task '{NAME}' (to replace task {old_id}) failed" in message
+    assert (
+        f"arize:Task ({NAME}): error: creating task '{NAME}' (to replace task {old_id}) failed"
+    ) in message
     assert "422" in message
     assert f"The live task {old_id} was not changed: it keeps its name and settings." in message
     assert live(sandbox) == [(old_id, NAME, "TEMPLATE_EVALUATION")]
@@ -156,9 +158,10 @@ def test_a_replace_with_a_mistyped_integration_id_is_refused_at_preview(
         with pytest.raises(auto.CommandError) as refused:
             command()
         message = " ".join(str(refused.value).split())
-        assert f"Task '{NAME}': AI integration '{typo}' (run_configuration.ai_integration)" in (
-            message
-        )
+        assert (
+            f"Task resource '{NAME}' has a problem: AI integration '{typo}' "
+            "(run_configuration.ai_integration)"
+        ) in message
         assert "not found: no such ID" in message
     writes = {k: n for k, n in sandbox.requests().items() if not k.startswith("GET ")}
     assert writes == {}
