@@ -11,7 +11,7 @@ import pulumi.dynamic
 
 from arize_pulumi._pickling import pickler_left_as_found
 from arize_pulumi.resources._normalize import to_inputs
-from arize_pulumi.resources._provider import ProviderBase
+from arize_pulumi.resources._provider import RESOURCE_NAME, ProviderBase
 from arize_pulumi.resources.args import (
     RunConfigurationInput,
     TaskEvaluatorArgs,
@@ -155,7 +155,7 @@ def resource_props(
         inputs.setdefault(key, value)
     props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
     props.update(inputs)
-    props["resource_name"] = resource_name
+    props[RESOURCE_NAME] = resource_name
     return props, opts
 
 
@@ -168,7 +168,7 @@ def read_existing(
 ) -> R:
     """A resource of ``cls`` read by ID rather than declared: the body of each ``get``."""
     props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
-    props["resource_name"] = resource_name
+    props[RESOURCE_NAME] = resource_name
     resource = cls.__new__(cls)
     with pickler_left_as_found():
         pulumi.dynamic.Resource.__init__(
@@ -192,7 +192,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def task_id(self) -> pulumi.Output[str]:
         """The task's ID (also the resource ID)."""
-        return pulumi.get(self, "task_id")  # type: ignore[no-any-return]
+        return self.id
 
     @property
     @pulumi.getter
@@ -291,14 +291,6 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     def created_by_user_id(self) -> pulumi.Output[str | None]:
         """The user that created the task."""
         return pulumi.get(self, "created_by_user_id")  # type: ignore[no-any-return]
-
-    @property
-    @pulumi.getter
-    def declared(self) -> pulumi.Output[dict[str, Any]]:
-        """The inputs this state was made from (as declared, plus ``resolved``: the IDs the
-        names resolved to). ``diff`` compares new inputs against these; ``refresh`` rewrites the
-        ones that drifted, so the next ``up`` shows what it restores."""
-        return pulumi.get(self, "declared")  # type: ignore[no-any-return]
 
     @overload
     def __init__(

@@ -137,7 +137,7 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     @pulumi.getter
     def run_id(self) -> pulumi.Output[str]:
         """The run's ID (also the resource ID)."""
-        return pulumi.get(self, "run_id")  # type: ignore[no-any-return]
+        return self.id
 
     @property
     @pulumi.getter
@@ -219,12 +219,6 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
         ``{task_id, run_id, status, num_successes, num_errors, num_skipped, failure_reason}``
         per evaluation task, in the order of ``evaluation_task_ids``; empty otherwise."""
         return pulumi.get(self, "chained_runs")  # type: ignore[no-any-return]
-
-    @property
-    @pulumi.getter
-    def declared(self) -> pulumi.Output[dict[str, Any]]:
-        """The inputs this run was made from, plus ``resolved`` (the task's ID and type)."""
-        return pulumi.get(self, "declared")  # type: ignore[no-any-return]
 
     @overload
     def __init__(
