@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, overload
@@ -159,6 +160,40 @@ def resource_props(
     return props, opts
 
 
+def live_output(resource: pulumi.Resource, key: str, marker: str) -> pulumi.Output[Any]:
+    """Output ``key`` of ``resource``, None rather than unknown when it is unset.
+
+    In a preview the Pulumi SDK makes every output the state does not hold unknown, so an
+    unset one (a task without ``query_filter``) previews as ``[unknown]`` even when nothing
+    changes. ``marker`` is an output every state holds and no input has: when it is known,
+    the outputs are a state's, and one that is missing there is unset.
+    """
+    value: pulumi.Output[Any] = pulumi.get(resource, key)
+    present: pulumi.Output[Any] = pulumi.get(resource, marker)
+
+    async def unset() -> bool:
+        return not await value.is_known() and await present.is_known()
+
+    async def result() -> Any:
+        return None if await unset() else await value.future()
+
+    async def known() -> bool:
+        return await unset() or await value.is_known()
+
+    async def secret() -> bool:
+        return await value.is_secret()
+
+    async def resources() -> set[pulumi.Resource]:
+        return await value.resources() | await present.resources()
+
+    return pulumi.Output(
+        asyncio.ensure_future(resources()),
+        asyncio.ensure_future(result()),
+        asyncio.ensure_future(known()),
+        asyncio.ensure_future(secret()),
+    )
+
+
 def read_existing(
     cls: type[R],
     provider: type[ProviderBase],
@@ -198,75 +233,75 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def name(self) -> pulumi.Output[str]:
         """The task's name, as the server has it."""
-        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+        return live_output(self, "name", "created_at")
 
     @property
     @pulumi.getter
     def type(self) -> pulumi.Output[str]:
         """``TEMPLATE_EVALUATION``, ``CODE_EVALUATION`` or ``RUN_EXPERIMENT``."""
-        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+        return live_output(self, "type", "created_at")
 
     @property
     @pulumi.getter
     def space_id(self) -> pulumi.Output[str | None]:
         """The ID of the space the task's references were resolved in (unset when none was
         needed: every reference given by ID and no space configured)."""
-        return pulumi.get(self, "space_id")  # type: ignore[no-any-return]
+        return live_output(self, "space_id", "created_at")
 
     @property
     @pulumi.getter
     def project_id(self) -> pulumi.Output[str | None]:
         """The project's ID, for project tasks."""
-        return pulumi.get(self, "project_id")  # type: ignore[no-any-return]
+        return live_output(self, "project_id", "created_at")
 
     @property
     @pulumi.getter
     def dataset_id(self) -> pulumi.Output[str | None]:
         """The dataset's ID, for dataset and run-experiment tasks."""
-        return pulumi.get(self, "dataset_id")  # type: ignore[no-any-return]
+        return live_output(self, "dataset_id", "created_at")
 
     @property
     @pulumi.getter
     def evaluators(self) -> pulumi.Output[list[dict[str, Any]]]:
         """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
         ``query_filter``, ``column_mappings``, ``evaluator_version_id``, ``query_mappings``."""
-        return pulumi.get(self, "evaluators")  # type: ignore[no-any-return]
+        return live_output(self, "evaluators", "created_at")
 
     @property
     @pulumi.getter
     def experiment_ids(self) -> pulumi.Output[list[str]]:
         """The IDs of the experiments a dataset evaluation task scores."""
-        return pulumi.get(self, "experiment_ids")  # type: ignore[no-any-return]
+        return live_output(self, "experiment_ids", "created_at")
 
     @property
     @pulumi.getter
     def sampling_rate(self) -> pulumi.Output[float | None]:
         """Share of spans evaluated (project tasks)."""
-        return pulumi.get(self, "sampling_rate")  # type: ignore[no-any-return]
+        return live_output(self, "sampling_rate", "created_at")
 
     @property
     @pulumi.getter
     def is_continuous(self) -> pulumi.Output[bool]:
         """Whether new spans are evaluated as they arrive."""
-        return pulumi.get(self, "is_continuous")  # type: ignore[no-any-return]
+        return live_output(self, "is_continuous", "created_at")
 
     @property
     @pulumi.getter
     def query_filter(self) -> pulumi.Output[str | None]:
         """The task's span filter."""
-        return pulumi.get(self, "query_filter")  # type: ignore[no-any-return]
+        return live_output(self, "query_filter", "created_at")
 
     @property
     @pulumi.getter
     def query_filters(self) -> pulumi.Output[dict[str, Any] | None]:
         """A trace/session task's queries: ``{filters: [{id, filter}], expression}``."""
-        return pulumi.get(self, "query_filters")  # type: ignore[no-any-return]
+        return live_output(self, "query_filters", "created_at")
 
     @property
     @pulumi.getter
     def run_configuration(self) -> pulumi.Output[dict[str, Any] | None]:
         """A run-experiment task's configuration, enums uppercased."""
-        return pulumi.get(self, "run_configuration")  # type: ignore[no-any-return]
+        return live_output(self, "run_configuration", "created_at")
 
     @property
     @pulumi.getter
@@ -278,19 +313,19 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def updated_at(self) -> pulumi.Output[str]:
         """When the task was last changed (RFC 3339)."""
-        return pulumi.get(self, "updated_at")  # type: ignore[no-any-return]
+        return live_output(self, "updated_at", "created_at")
 
     @property
     @pulumi.getter
     def last_run_at(self) -> pulumi.Output[str | None]:
         """When the task last ran (RFC 3339), if ever; refreshed by ``pulumi refresh``."""
-        return pulumi.get(self, "last_run_at")  # type: ignore[no-any-return]
+        return live_output(self, "last_run_at", "created_at")
 
     @property
     @pulumi.getter
     def created_by_user_id(self) -> pulumi.Output[str | None]:
         """The user that created the task."""
-        return pulumi.get(self, "created_by_user_id")  # type: ignore[no-any-return]
+        return live_output(self, "created_by_user_id", "created_at")
 
     @overload
     def __init__(

@@ -681,3 +681,21 @@ def test_an_unchanged_preview_loads_neither_validators_nor_request_models(
     changes, loaded = json.loads(ran.stdout)
     assert changes is False
     assert loaded == []
+
+
+def test_a_state_written_by_the_previous_layout_previews_clean_without_requests(
+    provider: TaskProvider, arize: InProcessSandbox
+) -> None:
+    """Before, the inputs held ``resource_name`` and ``resolved``, and the outputs the task ID
+    and the declaration again (``declared``)."""
+    inputs, result = created(provider, arize, PROJECT_EVAL)
+    legacy_inputs = {
+        {"__name": "resource_name", "__resolved": "resolved"}.get(k, k): v
+        for k, v in inputs.items()
+    }
+    legacy_outputs = {**result.outs, "task_id": result.id, "declared": legacy_inputs}
+    arize.sent.clear()
+    news = checked(provider, PROJECT_EVAL, olds=legacy_inputs).inputs
+    assert "__changed" not in news and news["__resolved"] == inputs["__resolved"]
+    assert provider.diff(result.id, legacy_outputs, news).changes is False
+    assert arize.sent == []

@@ -411,6 +411,20 @@ def test_delete_cancels_a_run_still_going_when_asked(
     provider.delete(result.id, result.outs)
 
 
+def test_a_state_of_the_previous_layout_still_cancels_on_delete(
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
+) -> None:
+    """Before, the outputs held the declaration (``declared``) and no ``__`` keys."""
+    inputs, result = started(
+        provider, arize, {"task": task_id, "wait": False, "on_delete": "cancel"}
+    )
+    assert result.outs is not None and result.outs["__on_delete"] == "cancel"
+    legacy = {k: v for k, v in result.outs.items() if not k.startswith("__")}
+    legacy["declared"] = {k: v for k, v in inputs.items() if k != "__name"}
+    provider.delete(result.id, legacy)
+    assert arize.run(result.id)["status"] == "CANCELLED"
+
+
 # --- progress -----------------------------------------------------------------------------
 
 
