@@ -161,12 +161,16 @@ def resource_props(
 
 
 def live_output(resource: pulumi.Resource, key: str, marker: str) -> pulumi.Output[Any]:
-    """Output ``key`` of ``resource``, None rather than unknown when it is unset.
+    """Output ``key`` of ``resource``: the server's value, None when it is unset, unknown
+    until the server has said.
 
     In a preview the Pulumi SDK makes every output the state does not hold unknown, so an
-    unset one (a task without ``query_filter``) previews as ``[unknown]`` even when nothing
-    changes. ``marker`` is an output every state holds and no input has: when it is known,
-    the outputs are a state's, and one that is missing there is unset.
+    unset one (a task without ``query_filter``) would preview as ``[unknown]`` even when
+    nothing changes; and while a create or update is previewed the engine hands the inputs
+    back as the outputs, in the inputs' shape (``evaluators`` as written, ``type`` in the
+    user's casing). ``marker`` is an output every state holds and no input has: when it is
+    known the outputs are a state's, and one missing there is unset; when it is not, none is
+    known yet.
     """
     value: pulumi.Output[Any] = pulumi.get(resource, key)
     present: pulumi.Output[Any] = pulumi.get(resource, marker)
@@ -175,10 +179,12 @@ def live_output(resource: pulumi.Resource, key: str, marker: str) -> pulumi.Outp
         return not await value.is_known() and await present.is_known()
 
     async def result() -> Any:
-        return None if await unset() else await value.future()
+        if not await known() or await unset():
+            return None
+        return await value.future()
 
     async def known() -> bool:
-        return await unset() or await value.is_known()
+        return await present.is_known() and (await unset() or await value.is_known())
 
     async def secret() -> bool:
         return await value.is_secret()
