@@ -136,11 +136,17 @@ def fetch_live(label: str, what: str, fetch: Callable[[], T], *, lookup: bool = 
         raise ResourceError(f"{label}: reading {what} failed: {describe(exc)}") from None
 
 
-def with_declared(
-    live: Mapping[str, Any], declared: Mapping[str, Any], resolved: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Full state: the live values and the checked inputs (with ``resolved``) they came from."""
-    return dict(live) | {"declared": dict(declared) | {"resolved": dict(resolved)}}
+RESOURCE_NAME = "__name"
+"""The Pulumi resource name among the inputs, for messages."""
+RESOLVED = "__resolved"
+"""The checked inputs' reference texts and the IDs they stood for."""
+CHANGED = "__changed"
+"""What ``check`` found changed since the inputs in the state: ``{input: kind}`` with kind
+``ADD``, ``UPDATE`` or ``DELETE``, for ``diff``, which sees only the old outputs. Keys that
+start with ``__`` are left out of the engine's displays."""
+PROVIDER_KEY = "__provider"
+_LEGACY = {"resource_name": RESOURCE_NAME, "resolved": RESOLVED}
+"""The names of state made by earlier versions."""
 
 
 class ProviderBase(pulumi.dynamic.ResourceProvider):
@@ -152,7 +158,8 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
     """The arguments a program may give."""
 
     STATE_INPUTS: frozenset[str]
-    """What the checked inputs hold: the arguments, the resource name and ``resolved``."""
+    """What the checked inputs hold: the arguments, :data:`RESOURCE_NAME`, :data:`RESOLVED`
+    and :data:`CHANGED`."""
 
     OUTPUTS: tuple[str, ...]
     """The state keys the resource exposes as outputs."""
@@ -169,25 +176,47 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
         return {}
 
     def _inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in plain(props).items() if k in self.STATE_INPUTS}
+        """The checked inputs among ``props`` (state of earlier versions read as today's)."""
+        values = plain(props)
+        out = {_LEGACY[k]: v for k, v in values.items() if k in _LEGACY}
+        out |= {k: v for k, v in values.items() if k in self.STATE_INPUTS}
+        return out
 
     @staticmethod
     def _is_lookup(props: Mapping[str, Any]) -> bool:
-        """Whether ``read`` serves a ``get``: its props are the registered ones, not a state."""
-        return "declared" not in props
+        """Whether ``read`` serves a ``get``: its props are the registered ones (nothing but
+        the provider and the resource name), not a state."""
+        return set(props) <= {PROVIDER_KEY, RESOURCE_NAME, "resource_name"}
 
-    def _declared(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        declared = state.get("declared")
-        return self._inputs(declared if isinstance(declared, Mapping) else state)
-
-    @staticmethod
-    def _unchanged(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
+    def _unchanged(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
         """Whether ``inputs`` are the ones the state was made from. Those passed ``check``
         before, so an unchanged preview skips the validators (and loading the request models
         they are built on)."""
-        derived = ("__provider", "resolved")
-        old = {k: v for k, v in plain(olds).items() if k not in derived}
-        return bool(old) and old == {k: v for k, v in plain(inputs).items() if k not in derived}
+        derived = (RESOLVED, CHANGED)
+        old = {k: v for k, v in self._inputs(olds).items() if k not in derived}
+        new = {k: v for k, v in self._inputs(inputs).items() if k not in derived}
+        return bool(old) and old == new
+
+    def _changed(
+        self,
+        fields: tuple[Field, ...],
+        olds: Mapping[str, Any],
+        new: Mapping[str, Any],
+        new_resolved: Mapping[str, Any],
+    ) -> dict[str, str]:
+        """:data:`CHANGED`: the inputs among ``fields`` whose meaning differs from the old
+        inputs ``olds`` (none for a resource not made yet)."""
+        old = self._inputs(olds)
+        if not old:
+            return {}
+        before = old.get(RESOLVED)
+        old_resolved: Mapping[str, Any] = before if isinstance(before, Mapping) else {}
+        changed = {}
+        for field in fields:
+            if field.changed(new, new_resolved, old, old_resolved):
+                had, has = old.get(field.name) is not None, new.get(field.name) is not None
+                changed[field.name] = "UPDATE" if had and has else "ADD" if has else "DELETE"
+        return changed
 
     def _refuse_unknown(self, inputs: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
         for key in sorted(set(inputs) - self.STATE_INPUTS):
@@ -205,9 +234,13 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
                     fail(path, reason)
 
     def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
-        from arize_pulumi.resources._failures import install
+        """Load the settings; in the dynamic-provider server, answer failures with their
+        message alone and send detailed diffs from now on (see
+        :mod:`arize_pulumi.resources._failures` and :mod:`arize_pulumi.resources._diff_display`)."""
+        from arize_pulumi.resources import _diff_display, _failures
 
-        install()
+        _failures.install()
+        _diff_display.install()
         self._settings = ProviderSettings.load(req.config)
 
     @property

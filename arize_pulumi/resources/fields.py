@@ -60,10 +60,11 @@ class Change(enum.Enum):
 
 
 class Drift(enum.Enum):
-    """How ``refresh`` reads an out-of-band change of the live value back into the inputs."""
+    """What ``refresh`` reads of an out-of-band change: the output takes the live value, and
+    the next ``diff`` compares the declaration with it (showing the live value as the old)."""
 
-    LIVE = "the input takes the live value"
-    LIVE_ID = "the input takes the live ID"
+    LIVE = "the output takes the live value"
+    LIVE_ID = "the output takes the live ID"
     NOT_READ = "not read back"
 
 
@@ -71,8 +72,7 @@ class Form:
     """How values of one kind compare and travel: the canonical form of an input.
 
     ``canonical`` brings a declared value into the shape of the live one (references become
-    the IDs they resolved to); ``live`` does the same for a value read from the state;
-    ``restore`` writes a drifted live value back into the declared inputs.
+    the IDs they resolved to); ``live`` does the same for a value read from the state.
     """
 
     resolving = False
@@ -104,11 +104,6 @@ class Form:
     def problems(self, path: str, value: Any) -> list[Problem]:
         """What is wrong with a known declared value that only this form can tell."""
         return []
-
-    def restore(
-        self, field: Field, declared: dict[str, Any], resolved: dict[str, Any], live: Any
-    ) -> None:
-        declared[field.name] = live
 
 
 class Exact(Form):
@@ -257,12 +252,6 @@ class Reference(Form):
             return True
         return bool(want == have)
 
-    def restore(
-        self, field: Field, declared: dict[str, Any], resolved: dict[str, Any], live: Any
-    ) -> None:
-        declared[field.name] = live
-        resolved[f"{self.kind}_ref"] = resolved[f"{self.kind}_id"] = live
-
 
 class ReferenceSet(Form):
     """Names or IDs, compared as the set of IDs they resolved to (``resolved[key]`` maps
@@ -282,12 +271,6 @@ class ReferenceSet(Form):
 
     def output(self, value: Any) -> Any:
         return list(value or [])
-
-    def restore(
-        self, field: Field, declared: dict[str, Any], resolved: dict[str, Any], live: Any
-    ) -> None:
-        declared[field.name] = list(live or []) or None
-        resolved[self.key] = {i: i for i in live or []}
 
 
 _EVALUATOR_FIELDS = ("query_filter", "column_mappings", "evaluator_version_id", "query_mappings")
@@ -315,24 +298,6 @@ class Evaluators(Form):
 
     def output(self, value: Any) -> Any:
         return [{k: v for k, v in entry.items() if v is not None} for entry in value or []]
-
-    def restore(
-        self, field: Field, declared: dict[str, Any], resolved: dict[str, Any], live: Any
-    ) -> None:
-        """Rebuild the entries from the live ones, keeping the names the user wrote."""
-        names = {v: k for k, v in (resolved.get("evaluator_ids") or {}).items()}
-        ids: dict[str, str] = {}
-        entries = []
-        for entry in live or []:
-            ref = names.get(entry["evaluator_id"]) or entry.get("evaluator_name")
-            ref = ref or entry["evaluator_id"]
-            ids[ref] = entry["evaluator_id"]
-            entries.append(
-                {"evaluator": ref}
-                | {k: entry[k] for k in _EVALUATOR_FIELDS if entry.get(k) is not None}
-            )
-        declared[field.name] = entries
-        resolved["evaluator_ids"] = ids
 
 
 class QueryFilters(Form):
@@ -385,25 +350,6 @@ class RunConfiguration(Form):
 
     def output(self, value: Any) -> Any:
         return None if value is None else canonical_run_configuration(value)
-
-    def restore(
-        self, field: Field, declared: dict[str, Any], resolved: dict[str, Any], live: Any
-    ) -> None:
-        """The live configuration; an integration named by the user that still has the live
-        ID keeps the text the user wrote, one with another ID takes the live ID."""
-        before = declared.get(field.name)
-        config = live
-        if isinstance(live, Mapping) and isinstance(before, Mapping):
-            config = dict(live)
-            for argument, wire, key in _INTEGRATIONS:
-                if argument not in before or config.get(wire) is None:
-                    continue
-                if config[wire] == resolved.get(f"{key}_id"):
-                    config[argument] = before[argument]
-                    del config[wire]
-                else:
-                    resolved[f"{key}_ref"] = resolved[f"{key}_id"] = config[wire]
-        declared[field.name] = config
 
 
 @dataclass(frozen=True)
@@ -502,7 +448,7 @@ TASK_OUTPUTS: tuple[str, ...] = (
     "last_run_at",
     "created_by_user_id",
 )
-"""The outputs of ``Task`` besides ``declared``: the live task under its wire names."""
+"""The outputs of ``Task``: the live task under its wire names."""
 
 RUN_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED")
 
@@ -559,5 +505,5 @@ TASK_RUN_OUTPUTS: tuple[str, ...] = (
     "created_at",
     "chained_runs",
 )
-"""The outputs of ``TaskRun`` besides ``declared``: the run under its wire names, then the
-runs its experiment chained (``chained_runs``)."""
+"""The outputs of ``TaskRun``: the run under its wire names, then the runs its experiment
+chained (``chained_runs``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, overload
@@ -12,7 +13,7 @@ import pulumi.dynamic
 from arize_pulumi._pickling import pickler_left_as_found
 from arize_pulumi.resources._normalize import to_inputs
 from arize_pulumi.resources._program_config import warn_about_config
-from arize_pulumi.resources._provider import ProviderBase
+from arize_pulumi.resources._provider import RESOURCE_NAME, ProviderBase
 from arize_pulumi.resources.args import (
     RunConfigurationInput,
     TaskEvaluatorArgs,
@@ -157,7 +158,7 @@ def resource_props(
         inputs.setdefault(key, value)
     props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
     props.update(inputs)
-    props["resource_name"] = resource_name
+    props[RESOURCE_NAME] = resource_name
     return props, opts
 
 
@@ -176,6 +177,46 @@ def declaration(props: Mapping[str, Any]) -> dict[str, str]:
     return known
 
 
+def live_output(resource: pulumi.Resource, key: str, marker: str) -> pulumi.Output[Any]:
+    """Output ``key`` of ``resource``: the server's value, None when it is unset, unknown
+    until the server has said.
+
+    In a preview the Pulumi SDK makes every output the state does not hold unknown, so an
+    unset one (a task without ``query_filter``) would preview as ``[unknown]`` even when
+    nothing changes; and while a create or update is previewed the engine hands the inputs
+    back as the outputs, in the inputs' shape (``evaluators`` as written, ``type`` in the
+    user's casing). ``marker`` is an output every state holds and no input has: when it is
+    known the outputs are a state's, and one missing there is unset; when it is not, none is
+    known yet.
+    """
+    value: pulumi.Output[Any] = pulumi.get(resource, key)
+    present: pulumi.Output[Any] = pulumi.get(resource, marker)
+
+    async def unset() -> bool:
+        return not await value.is_known() and await present.is_known()
+
+    async def result() -> Any:
+        if not await known() or await unset():
+            return None
+        return await value.future()
+
+    async def known() -> bool:
+        return await present.is_known() and (await unset() or await value.is_known())
+
+    async def secret() -> bool:
+        return await value.is_secret()
+
+    async def resources() -> set[pulumi.Resource]:
+        return await value.resources() | await present.resources()
+
+    return pulumi.Output(
+        asyncio.ensure_future(resources()),
+        asyncio.ensure_future(result()),
+        asyncio.ensure_future(known()),
+        asyncio.ensure_future(secret()),
+    )
+
+
 def read_existing(
     cls: type[R],
     provider: type[ProviderBase],
@@ -186,7 +227,7 @@ def read_existing(
     """A resource of ``cls`` read by ID rather than declared: the body of each ``get``."""
     warn_about_config()
     props: dict[str, Any] = dict.fromkeys(provider.OUTPUTS)
-    props["resource_name"] = resource_name
+    props[RESOURCE_NAME] = resource_name
     resource = cls.__new__(cls)
     with pickler_left_as_found():
         pulumi.dynamic.Resource.__init__(
@@ -210,81 +251,81 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def task_id(self) -> pulumi.Output[str]:
         """The task's ID (also the resource ID)."""
-        return pulumi.get(self, "task_id")  # type: ignore[no-any-return]
+        return self.id
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Output[str]:
         """The task's name, as the server has it."""
-        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+        return live_output(self, "name", "created_at")
 
     @property
     @pulumi.getter
     def type(self) -> pulumi.Output[str]:
         """``TEMPLATE_EVALUATION``, ``CODE_EVALUATION`` or ``RUN_EXPERIMENT``."""
-        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+        return live_output(self, "type", "created_at")
 
     @property
     @pulumi.getter
     def space_id(self) -> pulumi.Output[str | None]:
         """The ID of the space the task's references were resolved in (unset when none was
         needed: every reference given by ID and no space configured)."""
-        return pulumi.get(self, "space_id")  # type: ignore[no-any-return]
+        return live_output(self, "space_id", "created_at")
 
     @property
     @pulumi.getter
     def project_id(self) -> pulumi.Output[str | None]:
         """The project's ID, for project tasks."""
-        return pulumi.get(self, "project_id")  # type: ignore[no-any-return]
+        return live_output(self, "project_id", "created_at")
 
     @property
     @pulumi.getter
     def dataset_id(self) -> pulumi.Output[str | None]:
         """The dataset's ID, for dataset and run-experiment tasks."""
-        return pulumi.get(self, "dataset_id")  # type: ignore[no-any-return]
+        return live_output(self, "dataset_id", "created_at")
 
     @property
     @pulumi.getter
     def evaluators(self) -> pulumi.Output[list[dict[str, Any]]]:
         """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
         ``query_filter``, ``column_mappings``, ``evaluator_version_id``, ``query_mappings``."""
-        return pulumi.get(self, "evaluators")  # type: ignore[no-any-return]
+        return live_output(self, "evaluators", "created_at")
 
     @property
     @pulumi.getter
     def experiment_ids(self) -> pulumi.Output[list[str]]:
         """The IDs of the experiments a dataset evaluation task scores."""
-        return pulumi.get(self, "experiment_ids")  # type: ignore[no-any-return]
+        return live_output(self, "experiment_ids", "created_at")
 
     @property
     @pulumi.getter
     def sampling_rate(self) -> pulumi.Output[float | None]:
         """Share of spans evaluated (project tasks)."""
-        return pulumi.get(self, "sampling_rate")  # type: ignore[no-any-return]
+        return live_output(self, "sampling_rate", "created_at")
 
     @property
     @pulumi.getter
     def is_continuous(self) -> pulumi.Output[bool]:
         """Whether new spans are evaluated as they arrive."""
-        return pulumi.get(self, "is_continuous")  # type: ignore[no-any-return]
+        return live_output(self, "is_continuous", "created_at")
 
     @property
     @pulumi.getter
     def query_filter(self) -> pulumi.Output[str | None]:
         """The task's span filter."""
-        return pulumi.get(self, "query_filter")  # type: ignore[no-any-return]
+        return live_output(self, "query_filter", "created_at")
 
     @property
     @pulumi.getter
     def query_filters(self) -> pulumi.Output[dict[str, Any] | None]:
         """A trace/session task's queries: ``{filters: [{id, filter}], expression}``."""
-        return pulumi.get(self, "query_filters")  # type: ignore[no-any-return]
+        return live_output(self, "query_filters", "created_at")
 
     @property
     @pulumi.getter
     def run_configuration(self) -> pulumi.Output[dict[str, Any] | None]:
         """A run-experiment task's configuration, enums uppercased."""
-        return pulumi.get(self, "run_configuration")  # type: ignore[no-any-return]
+        return live_output(self, "run_configuration", "created_at")
 
     @property
     @pulumi.getter
@@ -296,27 +337,19 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def updated_at(self) -> pulumi.Output[str]:
         """When the task was last changed (RFC 3339)."""
-        return pulumi.get(self, "updated_at")  # type: ignore[no-any-return]
+        return live_output(self, "updated_at", "created_at")
 
     @property
     @pulumi.getter
     def last_run_at(self) -> pulumi.Output[str | None]:
         """When the task last ran (RFC 3339), if ever; refreshed by ``pulumi refresh``."""
-        return pulumi.get(self, "last_run_at")  # type: ignore[no-any-return]
+        return live_output(self, "last_run_at", "created_at")
 
     @property
     @pulumi.getter
     def created_by_user_id(self) -> pulumi.Output[str | None]:
         """The user that created the task."""
-        return pulumi.get(self, "created_by_user_id")  # type: ignore[no-any-return]
-
-    @property
-    @pulumi.getter
-    def declared(self) -> pulumi.Output[dict[str, Any]]:
-        """The inputs this state was made from (as declared, plus ``resolved``: the IDs the
-        names resolved to). ``diff`` compares new inputs against these; ``refresh`` rewrites the
-        ones that drifted, so the next ``up`` shows what it restores."""
-        return pulumi.get(self, "declared")  # type: ignore[no-any-return]
+        return live_output(self, "created_by_user_id", "created_at")
 
     @overload
     def __init__(

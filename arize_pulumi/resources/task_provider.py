@@ -1,11 +1,13 @@
 """The dynamic provider behind :class:`arize_pulumi.Task`.
 
-State layout (what ``create``/``update``/``read`` return): the task as the server has it
-under its wire names (``task_id``, ``name``, ``type``, ``evaluators``, ``sampling_rate``, ...,
-plus ``space_id``), and ``declared``: the checked inputs it was made from, including
-``resolved`` (reference texts and the IDs they stood for) and ``resource_name``. The engine
-hands ``diff``, ``update``, ``read`` and ``delete`` only that state, so ``declared`` is what
-new inputs are compared against.
+State layout: the outputs (what ``create``/``update``/``read`` return) are the task as the
+server has it under its wire names (``task_id``, ``name``, ``type``, ``evaluators``,
+``sampling_rate``, ..., plus ``space_id``) and nothing else. The inputs are the program's
+arguments plus ``__name`` (the resource name), ``__resolved`` (reference texts and the IDs
+they stood for) and, after a change, ``__changed`` (what ``check`` found changed). The engine
+hands ``diff``, ``update``, ``read`` and ``delete`` only the old outputs: ``diff`` compares the
+declaration against the live task there, and learns from ``__changed`` which inputs the user
+changed (shown old and new) rather than drifted (shown live and declared).
 """
 
 from __future__ import annotations
@@ -18,24 +20,29 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 
 from arize_pulumi.resources import _replacing as replacing
+from arize_pulumi.resources._diff_display import InputChange, detailed_result
 from arize_pulumi.resources._normalize import (
+    has_unknown,
     is_unknown,
     known_copy,
     plain,
+    stable,
     top_level,
     touches_unknown,
 )
 from arize_pulumi.resources._provider import (
+    CHANGED,
+    RESOLVED,
+    RESOURCE_NAME,
     ProviderBase,
     ResourceError,
     api_errors,
     describe,
     fetch_live,
     log,
-    with_declared,
 )
 from arize_pulumi.resources._references import References, evaluator_ref
-from arize_pulumi.resources.fields import TASK_FIELDS, TASK_OUTPUTS, Change, Drift, Field
+from arize_pulumi.resources.fields import TASK_FIELDS, TASK_OUTPUTS, Change, Field
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
@@ -46,6 +53,14 @@ __all__ = ["TaskProvider"]
 TASK_TYPES = ("TEMPLATE_EVALUATION", "CODE_EVALUATION", "RUN_EXPERIMENT")
 _LIVE_FIELDS = tuple(f for f in TASK_FIELDS if f.wire is not None)
 """The fields compared against the live task."""
+DRIFTED = "__drifted"
+"""Among the outputs after a ``refresh``: the wire fields the refresh found changed. Outputs
+that ``create`` and ``update`` return are the task the declaration made, so only these and
+the inputs ``check`` found changed can differ from the declaration; ``diff`` compares just
+those (an unchanged program is not even brought to its canonical form)."""
+_COMPARED = tuple(f for f in TASK_FIELDS if f.change in (Change.REPLACE, Change.UPDATE))
+"""The fields ``diff`` reports."""
+_COMPARED_WIRE = tuple(f.wire or f.name for f in _COMPARED)
 _READ_ONLY = tuple(key for key in TASK_OUTPUTS if key not in {f.wire for f in _LIVE_FIELDS})
 """Outputs the server sets and no input declares."""
 
@@ -59,7 +74,7 @@ DESTROY_NOTE = "`pulumi destroy`, or removing this resource, deletes it"
 
 
 def _label(inputs: Mapping[str, Any]) -> str:
-    name = inputs.get("resource_name") or inputs.get("name")
+    name = inputs.get(RESOURCE_NAME) or inputs.get("name")
     return f"Task '{name}'" if isinstance(name, str) else "Task"
 
 
@@ -97,10 +112,9 @@ class TaskProvider(ProviderBase):
     INPUTS = frozenset(f.name for f in TASK_FIELDS)
     """The arguments a program may give."""
 
-    STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
-    """What the checked inputs hold: the arguments, the resource name and ``resolved``."""
+    STATE_INPUTS = INPUTS | {RESOURCE_NAME, RESOLVED, CHANGED}
 
-    OUTPUTS = (*TASK_OUTPUTS, "declared")
+    OUTPUTS = TASK_OUTPUTS
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -154,20 +168,17 @@ class TaskProvider(ProviderBase):
         }
 
     @staticmethod
-    def _outputs(
-        task: TaskModel, declared: Mapping[str, Any], resolved: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Full state: the task's wire fields, ``space_id``, and the declared inputs.
-
-        The space is not a field of the task on the wire: ``space_id`` is the one its
-        references were resolved in.
-        """
+    def _outputs(task: TaskModel, space_id: Any) -> dict[str, Any]:
+        """The outputs: the task's wire fields and ``space_id``, the space its references
+        were resolved in (not a field of the task on the wire). ``task_id`` is the resource
+        ID, which the engine keeps."""
         wire = task.model_dump(mode="json")
-        live: dict[str, Any] = {"task_id": task.id}
-        live |= {f.wire: f.form.output(wire.get(f.wire)) for f in _LIVE_FIELDS if f.wire}
-        live["space_id"] = resolved.get("space_id")
+        live: dict[str, Any] = {
+            f.wire: f.form.output(wire.get(f.wire)) for f in _LIVE_FIELDS if f.wire
+        }
+        live["space_id"] = space_id
         live |= {key: wire.get(key) for key in _READ_ONLY if key != "task_id"}
-        return with_declared(live, declared, resolved)
+        return live
 
     # --- check ----------------------------------------------------------------------------
 
@@ -202,7 +213,7 @@ class TaskProvider(ProviderBase):
                     fail(problem.field or "type", problem.reason)
         self._check_forms(TASK_FIELDS, values, fail)
 
-        refs = self._references(values, plain(olds).get("resolved"))
+        refs = self._references(values, self._inputs(olds).get(RESOLVED))
         for prop, message in refs.problems:
             failures.append(CheckFailure(prop, f"{label}: {message}"))
         entries = values.get("evaluators")
@@ -221,42 +232,68 @@ class TaskProvider(ProviderBase):
                         "list it once",
                     )
                 seen.setdefault(found, ref)
-        inputs["resolved"] = refs.resolved
+        inputs[RESOLVED] = refs.resolved
+        changed = self._changed(_COMPARED, olds, values, refs.resolved)
+        if changed:
+            inputs[CHANGED] = changed
         return CheckResult(inputs, failures)
 
     # --- diff -----------------------------------------------------------------------------
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Compare the declaration against the one the state was made from, by resolved ID."""
-        old = self._declared(olds)
-        new = self._inputs(news)
-        before_refs, after_refs = old.get("resolved"), new.get("resolved")
-        old_resolved: Mapping[str, Any] = before_refs if isinstance(before_refs, Mapping) else {}
-        resolved = self._references(
-            new, after_refs if isinstance(after_refs, Mapping) and after_refs else old_resolved
-        ).resolved
-        replaces: list[str] = []
-        changed: list[str] = []
-        for field in TASK_FIELDS:
-            if field.change in (Change.REPLACE, Change.UPDATE) and field.changed(
-                new, resolved, old, old_resolved
-            ):
-                (replaces if field.change is Change.REPLACE else changed).append(field.name)
+        """Compare the declaration against the live task in the state, by resolved ID.
 
-        if not replaces:
-            return DiffResult(changes=bool(changed), replaces=[])
+        An input ``check`` found changed is shown old and new; one that differs only because
+        the task drifted (as ``refresh`` read it) is shown live and declared.
+        """
+        state = plain(olds)
+        new = self._inputs(news)
+        given = new.get(RESOLVED)
+        resolved = self._references(
+            new, given if isinstance(given, Mapping) and given else {}
+        ).resolved
+        given_changes = new.get(CHANGED)
+        changed: Mapping[str, Any] = given_changes if isinstance(given_changes, Mapping) else {}
+        drifted = set(state.get(DRIFTED) or [])
+        compared = [
+            f
+            for f in _COMPARED
+            if f.name in changed or (f.wire or f.name) in drifted or has_unknown(new.get(f.name))
+        ]
+        differing = [
+            f
+            for f in compared
+            if not f.same(f.canonical(new, resolved), f.form.live(state.get(f.wire or f.name)))
+        ]
+        changes = []
+        for field in differing:
+            if field not in _COMPARED:
+                continue
+            kind = changed.get(field.name)
+            had = state.get(field.wire or field.name) is not None
+            has = new.get(field.name) is not None
+            changes.append(
+                InputChange(
+                    field.name,
+                    replaces=field.change is Change.REPLACE,
+                    before=kind != "ADD" if kind else had,
+                    after=kind != "DELETE" if kind else has,
+                    from_inputs=kind is not None,
+                )
+            )
         # The old task stays live until its replacement exists; one that keeps its name (unique
         # in its space) is moved aside by the replacement's create, which this note tells.
         space_id = resolved.get("space_id")
         name = new.get("name")
         if (
-            isinstance(space_id, str)
+            any(change.replaces for change in changes)
+            and isinstance(space_id, str)
             and isinstance(name, str)
-            and space_id == old_resolved.get("space_id")
-            and name == olds.get("name", old.get("name"))
+            and space_id == state.get("space_id")
+            and name == state.get("name")
         ):
             replacing.note(("task", space_id, name), _id)
-        return DiffResult(changes=True, replaces=replaces, delete_before_replace=False)
+        return detailed_result(changes, delete_before_replace=False)
 
     # --- create ---------------------------------------------------------------------------
 
@@ -297,7 +334,7 @@ class TaskProvider(ProviderBase):
         """Make an existing task this resource, updating only the fields that differ."""
         label = _label(inputs)
         desired = self._desired(inputs, resolved)
-        current = self._outputs(existing, inputs, resolved)
+        current = self._outputs(existing, resolved.get("space_id"))
         differing = self._differences(desired, self._live(current))
         fixed = [f.name for f in differing if f.change is Change.REPLACE]
         where = f"space '{resolved.get('space_ref')}'"
@@ -321,7 +358,7 @@ class TaskProvider(ProviderBase):
             f"{label}: {why}: took over task '{task.name}' ({task.id}) in {where}; {done}; "
             f"this stack now manages it: {DESTROY_NOTE}",
         )
-        return CreateResult(task.id, self._outputs(task, inputs, resolved))
+        return CreateResult(task.id, self._outputs(task, resolved.get("space_id")))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the task; with ``adopt``, or on a name conflict with an identical task
@@ -334,7 +371,7 @@ class TaskProvider(ProviderBase):
 
         inputs = self._inputs(props)
         label = _label(inputs)
-        resolved = self._resolve(inputs, inputs.get("resolved"))
+        resolved = self._resolve(inputs, inputs.get(RESOLVED))
         client = self.client()
         name = str(inputs.get("name"))
         replaced = replacing.take(("task", str(resolved.get("space_id")), name))
@@ -352,7 +389,7 @@ class TaskProvider(ProviderBase):
             raise ResourceError(
                 f"{label}: creating task '{name}' failed: {describe(exc)}"
             ) from None
-        return CreateResult(task.id, self._outputs(task, inputs, resolved))
+        return CreateResult(task.id, self._outputs(task, resolved.get("space_id")))
 
     def _on_conflict(
         self,
@@ -372,7 +409,7 @@ class TaskProvider(ProviderBase):
             raise ResourceError(f"{label}: creating task '{name}' failed: {conflict}") from None
         if inputs.get("adopt"):
             return self._take_over(client, existing, inputs, resolved, "adopt is set")
-        current = self._live(self._outputs(existing, inputs, resolved))
+        current = self._live(self._outputs(existing, resolved.get("space_id")))
         differing = self._differences(self._desired(inputs, resolved), current)
         if not differing:
             if not _recent(existing):
@@ -450,7 +487,7 @@ class TaskProvider(ProviderBase):
                 f"{label}: creating task '{name}' (to replace task {old_id}) failed: "
                 f"{describe(exc)}. {self._put_back(client, old, aside, name, space)}"
             ) from None
-        return CreateResult(task.id, self._outputs(task, inputs, resolved))
+        return CreateResult(task.id, self._outputs(task, resolved.get("space_id")))
 
     @staticmethod
     def _move_aside(
@@ -514,14 +551,13 @@ class TaskProvider(ProviderBase):
         olds = plain(_olds)
         inputs = self._inputs(_news)
         label = _label(inputs)
-        old = self._declared(olds)
-        resolved = self._resolve(inputs, inputs.get("resolved") or old.get("resolved"))
+        resolved = self._resolve(inputs, inputs.get(RESOLVED))
         desired = self._desired(inputs, resolved)
         live = self._live(olds)
         fields = [f for f in self._differences(desired, live) if f.change is Change.UPDATE]
         if not fields:
             state = {k: olds.get(k) for k in TASK_OUTPUTS} | {"space_id": resolved.get("space_id")}
-            return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
+            return pulumi.dynamic.UpdateResult(state)
         client = self.client()
         try:
             task = client.update(
@@ -537,42 +573,35 @@ class TaskProvider(ProviderBase):
             ) from None
         except ArizeError as exc:
             raise ResourceError(f"{label}: updating task {_id} failed: {describe(exc)}") from None
-        return pulumi.dynamic.UpdateResult(self._outputs(task, inputs, resolved))
+        return pulumi.dynamic.UpdateResult(self._outputs(task, resolved.get("space_id")))
 
     # --- read -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _drifted(declared: dict[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
-        """The declared inputs with every drifted field set to its live value."""
-        out = dict(declared)
-        resolved = dict(out.get("resolved") or {})
-        for field in _LIVE_FIELDS:
-            if field.drift is Drift.NOT_READ:
-                continue
-            have = live.get(field.wire or field.name)
-            if not field.same(field.canonical(out, resolved), field.form.live(have)):
-                field.form.restore(field, out, resolved, have)
-        out["resolved"] = resolved
-        return {k: v for k, v in out.items() if v is not None}
-
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh: drop a task that is gone; report drift as live values and as inputs.
+        """Refresh: drop a task that is gone; otherwise the live task becomes the outputs,
+        and the next ``diff`` shows what drifted, live and declared. The inputs stay as
+        declared.
 
         For ``Task.get`` (no state yet) a task that is gone is an error.
         """
-        declared = self._declared(plain(props))
-        label = _label(declared)
+        state = plain(props)
+        label = _label(state)
         client = self.client()
         task = fetch_live(
             label, f"task {id_}", lambda: client.get(id_), lookup=self._is_lookup(props)
         )
         if task is None:
             return ReadResult("", {})
-        resolved = declared.get("resolved")
-        outputs = self._outputs(task, declared, resolved if isinstance(resolved, Mapping) else {})
-        drifted = self._drifted(outputs["declared"], outputs)
-        outputs["declared"] = drifted
-        return ReadResult(id_, outputs, inputs=drifted)
+        outputs = self._outputs(task, state.get("space_id"))
+        if not self._is_lookup(props):
+            before = set(state.get(DRIFTED) or [])
+            now = {
+                key for key in _COMPARED_WIRE if stable(outputs.get(key)) != stable(state.get(key))
+            }
+            drifted = sorted(before | now)
+            if drifted:
+                outputs[DRIFTED] = drifted
+        return ReadResult(id_, outputs)
 
     # --- delete ---------------------------------------------------------------------------
 
@@ -580,7 +609,7 @@ class TaskProvider(ProviderBase):
         """Delete the task; one already gone counts as deleted."""
         from arize_pulumi.tasks.errors import ArizeError, NotFoundError
 
-        label = _label(self._declared(plain(_props)))
+        label = _label(plain(_props))
         try:
             self.client().delete(_id)
         except NotFoundError:

@@ -12,7 +12,7 @@ import pulumi
 import pulumi.dynamic
 
 from arize_pulumi._pickling import pickler_left_as_found
-from arize_pulumi.resources.task import Task, read_existing, resource_props
+from arize_pulumi.resources.task import Task, live_output, read_existing, resource_props
 from arize_pulumi.resources.task_run_provider import TASK_HINT, TaskRunProvider
 
 __all__ = ["TaskRun", "TaskRunArgs", "TaskRunArgsDict"]
@@ -157,13 +157,13 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     @pulumi.getter
     def run_id(self) -> pulumi.Output[str]:
         """The run's ID (also the resource ID)."""
-        return pulumi.get(self, "run_id")  # type: ignore[no-any-return]
+        return self.id
 
     @property
     @pulumi.getter
     def task_id(self) -> pulumi.Output[str]:
         """The ID of the task that ran."""
-        return pulumi.get(self, "task_id")  # type: ignore[no-any-return]
+        return live_output(self, "task_id", "status")
 
     @property
     @pulumi.getter
@@ -176,61 +176,61 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     @pulumi.getter
     def num_successes(self) -> pulumi.Output[int]:
         """Items evaluated (or examples run) successfully."""
-        return pulumi.get(self, "num_successes")  # type: ignore[no-any-return]
+        return live_output(self, "num_successes", "status")
 
     @property
     @pulumi.getter
     def num_errors(self) -> pulumi.Output[int]:
         """Items that failed."""
-        return pulumi.get(self, "num_errors")  # type: ignore[no-any-return]
+        return live_output(self, "num_errors", "status")
 
     @property
     @pulumi.getter
     def num_skipped(self) -> pulumi.Output[int]:
         """Items skipped (e.g. already evaluated)."""
-        return pulumi.get(self, "num_skipped")  # type: ignore[no-any-return]
+        return live_output(self, "num_skipped", "status")
 
     @property
     @pulumi.getter
     def run_started_at(self) -> pulumi.Output[str | None]:
         """When the run started (RFC 3339)."""
-        return pulumi.get(self, "run_started_at")  # type: ignore[no-any-return]
+        return live_output(self, "run_started_at", "status")
 
     @property
     @pulumi.getter
     def run_finished_at(self) -> pulumi.Output[str | None]:
         """When the run finished (RFC 3339)."""
-        return pulumi.get(self, "run_finished_at")  # type: ignore[no-any-return]
+        return live_output(self, "run_finished_at", "status")
 
     @property
     @pulumi.getter
     def data_start_time(self) -> pulumi.Output[str | None]:
         """Start of the data window the run actually used."""
-        return pulumi.get(self, "data_start_time")  # type: ignore[no-any-return]
+        return live_output(self, "data_start_time", "status")
 
     @property
     @pulumi.getter
     def data_end_time(self) -> pulumi.Output[str | None]:
         """End of the data window the run actually used."""
-        return pulumi.get(self, "data_end_time")  # type: ignore[no-any-return]
+        return live_output(self, "data_end_time", "status")
 
     @property
     @pulumi.getter
     def experiment_id(self) -> pulumi.Output[str | None]:
         """The experiment a run-experiment run made."""
-        return pulumi.get(self, "experiment_id")  # type: ignore[no-any-return]
+        return live_output(self, "experiment_id", "status")
 
     @property
     @pulumi.getter
     def failure_reason(self) -> pulumi.Output[str | None]:
         """Why the run failed or was cancelled, if the server says."""
-        return pulumi.get(self, "failure_reason")  # type: ignore[no-any-return]
+        return live_output(self, "failure_reason", "status")
 
     @property
     @pulumi.getter
     def created_at(self) -> pulumi.Output[str]:
         """When the run was triggered (RFC 3339)."""
-        return pulumi.get(self, "created_at")  # type: ignore[no-any-return]
+        return live_output(self, "created_at", "status")
 
     @property
     @pulumi.getter
@@ -238,13 +238,7 @@ class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
         """The runs the experiment run chained, when waited on (``wait_for_chained``): one
         ``{task_id, run_id, status, num_successes, num_errors, num_skipped, failure_reason}``
         per evaluation task, in the order of ``evaluation_task_ids``; empty otherwise."""
-        return pulumi.get(self, "chained_runs")  # type: ignore[no-any-return]
-
-    @property
-    @pulumi.getter
-    def declared(self) -> pulumi.Output[dict[str, Any]]:
-        """The inputs this run was made from, plus ``resolved`` (the task's ID and type)."""
-        return pulumi.get(self, "declared")  # type: ignore[no-any-return]
+        return live_output(self, "chained_runs", "status")
 
     @overload
     def __init__(

@@ -1,10 +1,12 @@
 """The dynamic provider behind :class:`arize_pulumi.TaskRun`.
 
-State layout: the run as the server has it (``run_id``, ``task_id``, ``status``, counts,
-times, ``experiment_id``, ``failure_reason``) and ``declared``: the checked inputs, including
-``resolved`` (the task's reference text, ID and type) and ``resource_name``. ``data_start_time``
-and ``data_end_time`` at the top level are the run's actual window; the declared ones are in
-``declared``.
+State layout: the outputs are the run as the server has it (``run_id``, ``task_id``,
+``status``, counts, times, the window it used, ``experiment_id``, ``failure_reason``), the
+chained runs, and what ``read`` and ``delete`` need of the inputs (which the engine does not
+hand them): ``__name`` and, when it is ``cancel``, ``__on_delete``. The inputs are the
+program's arguments plus ``__name``, ``__resolved`` (the task's reference text, ID and type)
+and, after a change, ``__changed``: ``diff`` sees only the old outputs, so ``check``, which
+sees the old inputs, says what changed.
 
 Waiting happens on one of the provider process's four worker threads and holds no lock, so
 up to four runs are waited on at once while other resources proceed on what is left.
@@ -21,7 +23,9 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 
 from arize_pulumi.resources import _replacing as replacing
+from arize_pulumi.resources._diff_display import InputChange, detailed_result
 from arize_pulumi.resources._normalize import (
+    has_unknown,
     is_unknown,
     known_copy,
     parse_time,
@@ -30,12 +34,14 @@ from arize_pulumi.resources._normalize import (
     touches_unknown,
 )
 from arize_pulumi.resources._provider import (
+    CHANGED,
+    RESOLVED,
+    RESOURCE_NAME,
     ProviderBase,
     ResourceError,
     describe,
     fetch_live,
     log,
-    with_declared,
 )
 from arize_pulumi.resources._references import References, is_id
 from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Change
@@ -49,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["TaskRunProvider"]
 
 _BY_NAME = {f.name: f for f in TASK_RUN_FIELDS}
-TASK_HINT = "task_declaration"
+TASK_HINT = "__task_declaration"
 """What the program knows of a ``Task`` of the same program that ``task`` comes from: its
 ``type``, ``on`` (``project`` or ``dataset``), ``name``, ``space`` and ``dataset`` as
 declared. ``check`` reads it while ``task`` is unknown (a preview of a task being created)
@@ -59,6 +65,8 @@ TRIGGER_FIELDS = tuple(f for f in TASK_RUN_FIELDS if f.wire is not None)
 """What the trigger body carries."""
 WAIT_SETTINGS = tuple(f for f in TASK_RUN_FIELDS if f.change is Change.NO_OP)
 """How the provider waits: changed in place, nothing is sent."""
+_REPORTED = tuple(f for f in TASK_RUN_FIELDS if f.change in (Change.NEW_RUN, Change.NO_OP))
+"""The fields ``diff`` reports: a change of one of the others alone does nothing."""
 _RUN_FIELDS = tuple(k for k in TASK_RUN_OUTPUTS[3:] if k != "chained_runs")
 """The run's wire fields that the state holds as they are (after ``run_id``, ``task_id``,
 ``status``)."""
@@ -74,9 +82,31 @@ CHAINED_KEYS = (
 """What ``chained_runs`` holds of each chained run."""
 
 
+ON_DELETE = "__on_delete"
+"""``on_delete`` among the outputs, when it is ``cancel``: ``delete`` sees only the outputs."""
+
+
 def _label(inputs: Mapping[str, Any]) -> str:
-    name = inputs.get("resource_name")
+    name = _label_name(inputs)
     return f"TaskRun '{name}'" if isinstance(name, str) else "TaskRun"
+
+
+def _label_name(state: Mapping[str, Any]) -> Any:
+    """The resource name in inputs or outputs (this version's or an earlier one's)."""
+    declared = state.get("declared")
+    if isinstance(declared, Mapping):
+        return declared.get("resource_name")
+    return state.get(RESOURCE_NAME, state.get("resource_name"))
+
+
+def _on_delete(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Inputs, or outputs (this version's or an earlier one's), as far as ``on_delete`` goes."""
+    declared = state.get("declared")
+    if isinstance(declared, Mapping):
+        return declared
+    if ON_DELETE in state:
+        return {"on_delete": state[ON_DELETE]}
+    return state
 
 
 def _setting(inputs: Mapping[str, Any], key: str) -> Any:
@@ -197,9 +227,9 @@ class TaskRunProvider(ProviderBase):
     INPUTS = frozenset(f.name for f in TASK_RUN_FIELDS)
     """The arguments a program may give."""
 
-    STATE_INPUTS = INPUTS | {"resource_name", "resolved"}
+    STATE_INPUTS = INPUTS | {RESOURCE_NAME, RESOLVED, CHANGED}
 
-    OUTPUTS = ("run_id", "task_id", "status", *_RUN_FIELDS, "chained_runs", "declared")
+    OUTPUTS = ("run_id", "task_id", "status", *_RUN_FIELDS, "chained_runs")
 
     PROGRESS_INTERVAL = 5.0
     """Least seconds between two progress lines that only report new counts."""
@@ -234,21 +264,28 @@ class TaskRunProvider(ProviderBase):
         return lookup
 
     @staticmethod
+    def _kept(inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """What the outputs keep of the inputs ``inputs`` (or of the old outputs)."""
+        kept = {RESOURCE_NAME: _label_name(inputs)}
+        if str(_setting(_on_delete(inputs), "on_delete")).lower() == "cancel":
+            kept[ON_DELETE] = "cancel"
+        return kept
+
+    @classmethod
     def _outputs(
+        cls,
         run: RunModel,
-        declared: Mapping[str, Any],
-        resolved: Mapping[str, Any],
+        inputs: Mapping[str, Any],
         chained: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         wire = run.model_dump(mode="json")
-        live = {
-            "run_id": run.id,
+        return {
             "task_id": run.task_id,
             "status": run.status.value,
             **{key: wire[key] for key in _RUN_FIELDS},
             "chained_runs": list(chained or []),
+            **cls._kept(inputs),
         }
-        return with_declared(live, declared, resolved)
 
     # --- check ----------------------------------------------------------------------------
 
@@ -276,7 +313,7 @@ class TaskRunProvider(ProviderBase):
         self._check_forms(TASK_RUN_FIELDS, values, fail)
 
         found: list[TaskModel] = []
-        refs = self._references(values, plain(olds).get("resolved"), found)
+        refs = self._references(values, self._inputs(olds).get(RESOLVED), found)
         for prop, message in refs.problems:
             failures.append(CheckFailure(prop, f"{label}: {message}"))
         if not self._unchanged(olds, inputs):
@@ -295,19 +332,19 @@ class TaskRunProvider(ProviderBase):
             if not failures and self._new_run(olds, values, refs.resolved):
                 for field, reason in self._before_trigger(values, refs, found, hint):
                     fail(field, reason)
-        inputs["resolved"] = refs.resolved
+        inputs[RESOLVED] = refs.resolved
+        changed = self._changed(_REPORTED, olds, values, refs.resolved)
+        if changed:
+            inputs[CHANGED] = changed
         return CheckResult(inputs, failures)
 
     def _new_run(
         self, olds: Mapping[str, Any], values: Mapping[str, Any], resolved: Mapping[str, Any]
     ) -> bool:
         """Whether these inputs trigger a run: a create, or a change that is a new run."""
-        old = self._declared(plain(olds))
-        if not old:
+        if not self._inputs(olds):
             return True
-        old_resolved = old.get("resolved")
-        old_refs: Mapping[str, Any] = old_resolved if isinstance(old_resolved, Mapping) else {}
-        return any(f.changed(values, resolved, old, old_refs) for f in NEW_RUN_FIELDS)
+        return bool(self._changed(NEW_RUN_FIELDS, olds, values, resolved))
 
     def _before_trigger(
         self,
@@ -392,36 +429,38 @@ class TaskRunProvider(ProviderBase):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """A new task, trigger field or ``triggers`` value is a new run (replace); wait
-        settings alone are an in-place no-op."""
-        old = self._declared(olds)
+        settings alone are an in-place no-op. ``check`` found what changed (see the module
+        doc)."""
         new = self._inputs(news)
-        new_resolved = new.get("resolved")
-        old_resolved = old.get("resolved")
-        old_refs: Mapping[str, Any] = old_resolved if isinstance(old_resolved, Mapping) else {}
-        resolved: Mapping[str, Any] = {}
-        if not is_unknown(new.get("task")):
-            resolved = self._references(
-                new, new_resolved if isinstance(new_resolved, Mapping) else old_refs
-            ).resolved
-        replaces = [
-            f.name
-            for f in TASK_RUN_FIELDS
-            if f.change is Change.NEW_RUN and f.changed(new, resolved, old, old_refs)
+        given_changes = new.get(CHANGED)
+        changed: Mapping[str, Any] = given_changes if isinstance(given_changes, Mapping) else {}
+        for field in _REPORTED:
+            if field.name not in changed and has_unknown(new.get(field.name)):
+                changed = {**changed, field.name: "UPDATE"}
+        changes = [
+            InputChange(
+                f.name,
+                replaces=f.change is Change.NEW_RUN,
+                before=changed[f.name] != "ADD",
+                after=changed[f.name] != "DELETE",
+            )
+            for f in _REPORTED
+            if f.name in changed
         ]
-        changes = [f.name for f in WAIT_SETTINGS if f.changed(new, resolved, old, old_refs)]
-        if replaces:
+        if any(change.replaces for change in changes):
             # The old run is cancelled (on_delete=cancel) only once the new one is accepted:
             # the engine creates first, and a create refused because this run is still going
             # cancels it, which this note tells, then triggers again.
-            task_id = resolved.get("task_id")
+            state = plain(olds)
+            given = new.get(RESOLVED)
+            task_id = given.get("task_id") if isinstance(given, Mapping) else None
             if (
-                str(_setting(old, "on_delete")).lower() == "cancel"
+                str(_setting(_on_delete(state), "on_delete")).lower() == "cancel"
                 and isinstance(task_id, str)
-                and task_id == old_refs.get("task_id")
+                and task_id == state.get("task_id")
             ):
                 replacing.note(("run", task_id), _id)
-            return DiffResult(changes=True, replaces=replaces, delete_before_replace=False)
-        return DiffResult(changes=bool(changes), replaces=[])
+        return detailed_result(changes, delete_before_replace=False)
 
     # --- create ---------------------------------------------------------------------------
 
@@ -440,7 +479,7 @@ class TaskRunProvider(ProviderBase):
 
         inputs = self._inputs(props)
         label = _label(inputs)
-        refs = self._references(inputs, inputs.get("resolved"))
+        refs = self._references(inputs, inputs.get(RESOLVED))
         if refs.problems:
             raise ResourceError(f"{label}: " + "; ".join(m for _, m in refs.problems))
         resolved = refs.resolved
@@ -485,7 +524,7 @@ class TaskRunProvider(ProviderBase):
                 f"{label}: started run {run.id} ({run.status.value}); not waiting (wait=false): "
                 "`pulumi refresh` updates its status and counts",
             )
-            return CreateResult(run.id, self._outputs(run, inputs, resolved))
+            return CreateResult(run.id, self._outputs(run, inputs))
         waited = _Elapsed(self._clock, self._sleep)
         run = self._wait(client, run, inputs, label, waited)
         chained: list[dict[str, Any]] = []
@@ -493,7 +532,7 @@ class TaskRunProvider(ProviderBase):
         wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
         if wanted and run.status.value == "COMPLETED":
             chained = self._wait_chained(client, run, inputs, label, space, waited)
-        return CreateResult(run.id, self._outputs(run, inputs, resolved, chained))
+        return CreateResult(run.id, self._outputs(run, inputs, chained))
 
     @staticmethod
     def _cancel_replaced(client: TasksClient, run_id: str, label: str) -> None:
@@ -786,16 +825,14 @@ class TaskRunProvider(ProviderBase):
     ) -> pulumi.dynamic.UpdateResult:
         """Only wait settings changed: nothing to do on the server; keep the run's state."""
         olds = plain(_olds)
-        inputs = self._inputs(_news)
-        resolved = inputs.get("resolved") or self._declared(olds).get("resolved") or {}
-        state = {k: v for k, v in olds.items() if k not in ("declared", "__provider")}
-        return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
+        state = {k: v for k, v in olds.items() if k in self.OUTPUTS}
+        return pulumi.dynamic.UpdateResult(state | self._kept(self._inputs(_news)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh the run's status and counts; a run that is gone leaves the state (for
         ``TaskRun.get``, with no state yet, it is an error)."""
-        declared = self._declared(plain(props))
-        label = _label(declared)
+        state = plain(props)
+        label = _label(state)
         run = fetch_live(
             label,
             f"run {id_}",
@@ -804,14 +841,8 @@ class TaskRunProvider(ProviderBase):
         )
         if run is None:
             return ReadResult("", {})
-        resolved = declared.get("resolved")
-        chained = self._refresh_chained(plain(props).get("chained_runs"))
-        return ReadResult(
-            id_,
-            self._outputs(
-                run, declared, resolved if isinstance(resolved, Mapping) else {}, chained
-            ),
-        )
+        chained = self._refresh_chained(state.get("chained_runs"))
+        return ReadResult(id_, self._outputs(run, state, chained))
 
     def _refresh_chained(self, chained: Any) -> list[dict[str, Any]]:
         """The chained runs in the state, with their status and counts as of now (one that
@@ -832,10 +863,10 @@ class TaskRunProvider(ProviderBase):
         """``on_delete=detach`` leaves the run be; ``cancel`` cancels it if still going."""
         from arize_pulumi.tasks.errors import ArizeError, NotFoundError
 
-        declared = self._declared(plain(_props))
-        if str(_setting(declared, "on_delete")).lower() != "cancel":
+        state = plain(_props)
+        if str(_setting(_on_delete(state), "on_delete")).lower() != "cancel":
             return
-        label = _label(declared)
+        label = _label(state)
         client = self.client()
         try:
             run = client.get_run(_id)

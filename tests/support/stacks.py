@@ -204,6 +204,23 @@ def pulumi_cli_tree() -> list[int]:
     return found
 
 
+PROVIDER_KEY = "__provider"
+ENTRY_INDENT = 16
+"""Where `pulumi stack export` (indent of four spaces) prints a resource's members."""
+
+
+def state_bytes(resource: dict[str, Any]) -> int:
+    """Bytes of a resource's ``inputs`` and ``outputs`` as `pulumi stack export` prints them,
+    without ``__provider`` (which Pulumi's dynamic-provider SDK stores in every dynamic
+    resource) and without what the engine adds (URN, parent, dependencies, times, ...)."""
+    size = 0
+    for member in ("inputs", "outputs"):
+        values = {k: v for k, v in (resource.get(member) or {}).items() if k != PROVIDER_KEY}
+        lines = json.dumps({member: values}, indent=4, ensure_ascii=False).splitlines()[1:-1]
+        size += sum(len(line) + ENTRY_INDENT - 4 + 1 for line in lines)
+    return size
+
+
 def program_from_folder(folder: Path) -> Callable[[], None]:
     """The ``__main__.py`` of a Pulumi project folder, as an inline program."""
     main = folder / "__main__.py"

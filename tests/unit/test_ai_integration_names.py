@@ -234,9 +234,16 @@ def checked(
 def created(
     provider: TaskProvider, arize: InProcessSandbox, values: dict[str, Any]
 ) -> CreateResult:
-    result = provider.create(dict(checked(provider, values).inputs))
+    """The created task; its checked inputs (what the engine keeps as the state's inputs) are
+    in ``INPUTS[result.id]``."""
+    inputs = dict(checked(provider, values).inputs)
+    result = provider.create(inputs)
+    INPUTS[result.id] = inputs
     arize.sent.clear()
     return result
+
+
+INPUTS: dict[str, dict[str, Any]] = {}
 
 
 def test_check_resolves_the_ai_integration_and_keeps_it_in_resolved(
@@ -244,12 +251,12 @@ def test_check_resolves_the_ai_integration_and_keeps_it_in_resolved(
 ) -> None:
     result = checked(provider, experiment(llm_config()))
     assert arize.sent_keys() == ["GET /v2/spaces", "GET /v2/datasets", "GET /v2/ai-integrations"]
-    assert result.inputs["resolved"]["ai_integration_ref"] == LLM
-    assert result.inputs["resolved"]["ai_integration_id"] == ids["ai_integration"]
+    assert result.inputs["__resolved"]["ai_integration_ref"] == LLM
+    assert result.inputs["__resolved"]["ai_integration_id"] == ids["ai_integration"]
     arize.sent.clear()
     again = checked(provider, experiment(llm_config()), olds=result.inputs)
     assert arize.sent == []
-    assert again.inputs["resolved"] == result.inputs["resolved"]
+    assert again.inputs["__resolved"] == result.inputs["__resolved"]
 
 
 def test_create_sends_the_id_and_outputs_show_it(
@@ -262,14 +269,14 @@ def test_create_sends_the_id_and_outputs_show_it(
     assert arize.sent[0].body["run_configuration"]["ai_integration_id"] == ids["ai_integration"]
     assert result.outs["run_configuration"]["ai_integration_id"] == ids["ai_integration"]
     assert "ai_integration" not in result.outs["run_configuration"]
-    assert result.outs["declared"]["run_configuration"]["ai_integration"] == LLM
+    assert inputs["run_configuration"]["ai_integration"] == LLM
 
 
 def test_an_unchanged_program_previews_without_a_request(
     provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
     result = created(provider, arize, experiment(llm_config()))
-    news = checked(provider, experiment(llm_config()), olds=result.outs["declared"]).inputs
+    news = checked(provider, experiment(llm_config()), olds=INPUTS[result.id]).inputs
     diff = provider.diff(result.id, result.outs, news)
     assert diff.changes is False
     assert arize.sent == []
@@ -284,7 +291,7 @@ def test_the_id_instead_of_the_name_is_no_change(
         config = llm_config(None, ai_integration_id=ids["ai_integration"])
     else:
         config = llm_config(ids["ai_integration"])
-    news = checked(provider, experiment(config), olds=result.outs["declared"]).inputs
+    news = checked(provider, experiment(config), olds=INPUTS[result.id]).inputs
     assert provider.diff(result.id, result.outs, news).changes is False
     assert arize.sent == []
 
@@ -294,7 +301,7 @@ def test_the_name_instead_of_the_id_is_no_change(
 ) -> None:
     config = llm_config(None, ai_integration_id=ids["ai_integration"])
     result = created(provider, arize, experiment(config))
-    news = checked(provider, experiment(llm_config()), olds=result.outs["declared"]).inputs
+    news = checked(provider, experiment(llm_config()), olds=INPUTS[result.id]).inputs
     assert arize.sent_keys() == ["GET /v2/ai-integrations"]
     assert provider.diff(result.id, result.outs, news).changes is False
 
@@ -305,7 +312,7 @@ def test_a_name_that_stands_for_another_integration_is_an_update(
     other = add_ai_integration(arize, "anthropic-judge")
     result = created(provider, arize, experiment(llm_config()))
     news = checked(
-        provider, experiment(llm_config("anthropic-judge")), olds=result.outs["declared"]
+        provider, experiment(llm_config("anthropic-judge")), olds=INPUTS[result.id]
     ).inputs
     diff = provider.diff(result.id, result.outs, news)
     assert diff.changes is True and diff.replaces == []
@@ -338,22 +345,23 @@ def test_check_refuses_both_spellings(provider: TaskProvider, ids: dict[str, Any
     ), [f.reason for f in failures]
 
 
-def test_refresh_keeps_the_name_when_only_other_fields_drift(
+def test_refresh_of_other_fields_keeps_the_integration_and_the_next_diff_shows_them(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     result = created(provider, arize, experiment(llm_config()))
     live = dict(arize.task(result.id)["run_configuration"], model_name="gpt-4o")
     arize.edit_task(result.id, run_configuration=live)
     read = provider.read(result.id, result.outs)
-    assert read.inputs is not None and read.outs is not None
-    config = read.inputs["run_configuration"]
-    assert config["ai_integration"] == LLM and "ai_integration_id" not in config
-    assert config["model_name"] == "gpt-4o"
+    assert read.inputs is None and read.outs is not None
+    assert read.outs["run_configuration"]["model_name"] == "gpt-4o"
     assert read.outs["run_configuration"]["ai_integration_id"] == ids["ai_integration"]
     assert arize.sent_keys() == [f"GET /v2/tasks/{result.id}"]
+    news = checked(provider, experiment(llm_config()), olds=INPUTS[result.id]).inputs
+    diff = provider.diff(result.id, read.outs, news)
+    assert diff.replaces.detail == {"run_configuration": ("UPDATE", False)}
 
 
-def test_refresh_reads_another_integration_back_as_its_id(
+def test_refresh_reads_another_integration_and_up_restores_the_declared_one(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     other = add_ai_integration(arize, "anthropic-judge")
@@ -361,11 +369,9 @@ def test_refresh_reads_another_integration_back_as_its_id(
     live = dict(arize.task(result.id)["run_configuration"], ai_integration_id=other)
     arize.edit_task(result.id, run_configuration=live)
     read = provider.read(result.id, result.outs)
-    assert read.inputs is not None and read.outs is not None
-    config = read.inputs["run_configuration"]
-    assert config["ai_integration_id"] == other and "ai_integration" not in config
+    assert read.inputs is None and read.outs is not None
     assert read.outs["run_configuration"]["ai_integration_id"] == other
-    news = checked(provider, experiment(llm_config()), olds=read.inputs).inputs
+    news = checked(provider, experiment(llm_config()), olds=INPUTS[result.id]).inputs
     assert provider.diff(result.id, read.outs, news).changes is True
     arize.sent.clear()
     provider.update(result.id, read.outs, news)
@@ -373,25 +379,26 @@ def test_refresh_reads_another_integration_back_as_its_id(
     assert patch.body["run_configuration"]["ai_integration_id"] == ids["ai_integration"]
 
 
-def test_read_without_drift_keeps_the_declaration(
+def test_read_without_drift_keeps_the_outputs(
     provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
     result = created(provider, arize, experiment(llm_config()))
     read = provider.read(result.id, result.outs)
-    assert read.inputs == result.outs["declared"]
+    assert read.inputs is None and read.outs == result.outs
 
 
 def test_an_agent_call_task_takes_the_integration_by_name(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     inputs = checked(provider, experiment(agent_config())).inputs
-    assert inputs["resolved"]["agent_integration_id"] == ids["agent_integration"]
+    assert inputs["__resolved"]["agent_integration_id"] == ids["agent_integration"]
     assert "GET /v2/integrations" in arize.sent_keys()
     result = provider.create(dict(inputs))
+    INPUTS[result.id] = dict(inputs)
     assert result.outs["run_configuration"]["integration_id"] == ids["agent_integration"]
     arize.sent.clear()
     config = agent_config(ids["agent_integration"])
-    news = checked(provider, experiment(config), olds=result.outs["declared"]).inputs
+    news = checked(provider, experiment(config), olds=INPUTS[result.id]).inputs
     assert provider.diff(result.id, result.outs, news).changes is False
     assert arize.sent == []
 

@@ -30,10 +30,14 @@ def chain(arize: InProcessSandbox) -> dict[str, str]:
     }
 
 
-def create(provider: TaskRunProvider, values: dict[str, Any]) -> dict[str, Any]:
-    checked = provider.check({}, {**values, "resource_name": "nightly"})
+def checked_inputs(provider: TaskRunProvider, values: dict[str, Any]) -> dict[str, Any]:
+    checked = provider.check({}, {**values, "__name": "nightly"})
     assert [f.reason for f in checked.failures] == []
-    outs = provider.create(dict(checked.inputs)).outs
+    return dict(checked.inputs)
+
+
+def create(provider: TaskRunProvider, values: dict[str, Any]) -> dict[str, Any]:
+    outs = provider.create(checked_inputs(provider, values)).outs
     assert outs is not None
     return outs
 
@@ -133,10 +137,13 @@ def test_a_chained_run_that_hangs_meets_on_timeout(
 def test_refresh_updates_the_chained_runs(
     provider: TaskRunProvider, arize: InProcessSandbox, chain: dict[str, str]
 ) -> None:
-    outs = create(provider, chained_values(chain, on_timeout="keep", timeout=12))
+    created = provider.create(
+        dict(checked_inputs(provider, chained_values(chain, on_timeout="keep", timeout=12)))
+    )
+    outs = created.outs or {}
     assert outs["chained_runs"][0]["status"] in ("PENDING", "RUNNING")
     arize.sleep(60)
-    read = provider.read(outs["run_id"], outs)
+    read = provider.read(created.id, outs)
     assert read.outs is not None
     assert [c["status"] for c in read.outs["chained_runs"]] == ["COMPLETED", "COMPLETED"]
 

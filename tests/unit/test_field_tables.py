@@ -283,7 +283,7 @@ def _with_ids(value: Any, ids: dict[str, str]) -> Any:
 
 def _declare(world: Arize, values: dict[str, Any], name: str = "eval") -> dict[str, Any]:
     """Inputs as the Task constructor sends them (``name`` defaults to the resource name)."""
-    inputs = {"name": name, **_with_ids(values, world.ids), "resource_name": name}
+    inputs = {"name": name, **_with_ids(values, world.ids), "__name": name}
     return {k: v for k, v in inputs.items() if v is not None}
 
 
@@ -293,13 +293,19 @@ def _create(world: Arize, provider: TaskProvider, values: dict[str, Any]) -> dic
     created = provider.create(dict(checked.inputs))
     state: dict[str, Any] = dict(created.outs or {})
     state["id"] = created.id
+    state["inputs"] = dict(checked.inputs)
     return state
 
 
+def _outputs(state: dict[str, Any]) -> dict[str, Any]:
+    """The outputs the engine keeps (``_create`` adds the ID and the inputs beside them)."""
+    return {k: v for k, v in state.items() if k not in ("id", "inputs")}
+
+
 def _diff(world: Arize, provider: TaskProvider, state: dict[str, Any], values: dict[str, Any]):  # type: ignore[no-untyped-def]
-    checked = provider.check(state["declared"], _declare(world, values))
+    checked = provider.check(state["inputs"], _declare(world, values))
     assert [f.reason for f in checked.failures] == []
-    return provider.diff(state["id"], state, dict(checked.inputs)), checked.inputs
+    return provider.diff(state["id"], _outputs(state), dict(checked.inputs)), checked.inputs
 
 
 def test_every_task_row_has_samples() -> None:
@@ -461,18 +467,21 @@ def test_an_out_of_band_change_is_read_back_and_restored_by_the_next_update(
     world: Arize, field: Field
 ) -> None:
     provider = world.wire(TaskProvider())
-    base, by_hand, reported = OUT_OF_BAND[field.name]
+    base, by_hand, _ = OUT_OF_BAND[field.name]
     state = _create(world, provider, base)
     world.client.update(state["id"], **_with_ids(by_hand, world.ids))
+    wire = field.wire or field.name
 
-    refreshed = provider.read(state["id"], dict(state))
-    assert refreshed.inputs is not None and refreshed.outs is not None
-    assert refreshed.inputs.get(field.name) == _with_ids(reported, world.ids)
-    assert refreshed.outs["declared"] == refreshed.inputs
+    refreshed = provider.read(state["id"], _outputs(state))
+    assert refreshed.inputs is None and refreshed.outs is not None
+    assert refreshed.outs[wire] != state[wire]
+    assert "__resolved" not in refreshed.outs and "declared" not in refreshed.outs
 
-    after_refresh = {**refreshed.outs, "id": state["id"]}
+    after_refresh = {**refreshed.outs, "id": state["id"], "inputs": state["inputs"]}
     result, news = _diff(world, provider, after_refresh, base)
     assert (result.changes, result.replaces) == (True, [])
+    # Drift, not a change of the program: shown with the live value as the old one.
+    assert result.replaces.detail == {field.name: ("UPDATE", False)}
     provider.update(state["id"], refreshed.outs, dict(news))
     live = world.client.get(state["id"])
     assert _live_value(live, field.name) == _with_ids(RESTORED[field.name], world.ids)
@@ -497,18 +506,19 @@ def test_refresh_sides_with_the_live_task_on_fields_the_api_cannot_change(
     provider = world.wire(TaskProvider())
     base, claimed, live = STATE_DRIFT[field.name]
     state = _create(world, provider, base)
+    wire = field.wire or field.name
     claimed = _with_ids(claimed, world.ids)
-    declared = {**state["declared"], field.name: claimed}
-    resolved = dict(declared["resolved"])
-    if isinstance(claimed, list):
-        resolved[field.name] = {c: c for c in claimed}
-    elif field.name != "type":
-        resolved[f"{field.name}_id"] = claimed
-    declared["resolved"] = resolved
+    claim = claimed.upper() if field.name == "type" else claimed
 
-    refreshed = provider.read(state["id"], {**state, "declared": declared})
-    assert refreshed.inputs is not None
-    assert refreshed.inputs[field.name] == _with_ids(live, world.ids)
+    refreshed = provider.read(state["id"], {**_outputs(state), wire: claim})
+    assert refreshed.outs is not None
+    live = _with_ids(live, world.ids)
+    assert refreshed.outs[wire] == live
+
+    result, _ = _diff(
+        world, provider, {**refreshed.outs, "id": state["id"], "inputs": state["inputs"]}, base
+    )
+    assert (result.changes, result.replaces) == (False, [])
 
 
 # --- TaskRun: every row's change previews as the row says -----------------------------------
@@ -640,7 +650,7 @@ def run_tasks(world: Arize) -> dict[str, str]:
 
 
 def _run_inputs(world: Arize, values: dict[str, Any]) -> dict[str, Any]:
-    inputs = {**_with_ids(values, world.ids), "resource_name": "run"}
+    inputs = {**_with_ids(values, world.ids), "__name": "run"}
     return {k: v for k, v in inputs.items() if v is not None}
 
 
@@ -650,7 +660,8 @@ def _run_diff(world: Arize, base: dict[str, Any], change: dict[str, Any]):  # ty
     assert [f.reason for f in first.failures] == []
     second = provider.check(dict(first.inputs), _run_inputs(world, {**base, **change}))
     assert [f.reason for f in second.failures] == []
-    return provider.diff("run-id", {"declared": dict(first.inputs)}, dict(second.inputs))
+    outputs = TaskRunProvider._kept(dict(first.inputs))
+    return provider.diff("run-id", outputs, dict(second.inputs))
 
 
 def test_every_task_run_row_has_samples() -> None:

@@ -759,7 +759,7 @@ def run_states(example: Example, case: RunCase) -> tuple[str, tuple[Any, Any]]:
         arize.add_run(task, "COMPLETED", **{key: rfc3339(at) for key, at in LAST_RUN.items()})
     triggers = example.fill(case.triggers)
     settings_before, settings_after = example.fill(case.before), example.fill(case.after)
-    first = clean(provider.check({}, {"task": task, **triggers, "resource_name": "run"}))
+    first = clean(provider.check({}, {"task": task, **triggers, "__name": "run"}))
     made = provider.create(first)
     assert made.outs is not None and made.outs["status"] == "COMPLETED"
     if made.outs.get("experiment_id"):
@@ -767,9 +767,9 @@ def run_states(example: Example, case: RunCase) -> tuple[str, tuple[Any, Any]]:
         # it: test_task_run_provider.py); remove the one this run made, so any name will do.
         path = f"/_sandbox/entities/experiment/{made.outs['experiment_id']}"
         arize.control().delete(path).raise_for_status()
-    before = clean(provider.check(first, {"task": task, **settings_before, "resource_name": "run"}))
+    before = clean(provider.check(first, {"task": task, **settings_before, "__name": "run"}))
     state = provider.update(made.id, made.outs, before).outs
-    after = clean(provider.check(before, {"task": task, **settings_after, "resource_name": "run"}))
+    after = clean(provider.check(before, {"task": task, **settings_after, "__name": "run"}))
     return made.id, (state, after)
 
 

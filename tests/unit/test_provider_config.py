@@ -105,7 +105,7 @@ def test_a_missing_key_fails_create_clearly() -> None:
     provider = TaskRunProvider()
     provider.configure(ConfigureRequest(stack_config({})))
     with pytest.raises(ResourceError, match="arize:apiKey"):
-        provider.create({"task": "VGFzazoxOmFCY0Q=", "resource_name": "r"})
+        provider.create({"task": "VGFzazoxOmFCY0Q=", "__name": "r"})
 
 
 def test_an_unusable_configuration_is_a_clear_error() -> None:

@@ -205,7 +205,7 @@ WINDOW = {"data_start_time": "2026-11-01T00:00:00Z", "data_end_time": "2026-11-0
 
 
 def _started(runs: TaskRunProvider, values: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    result = runs.check({}, {**values, "resource_name": "gate"})
+    result = runs.check({}, {**values, "__name": "gate"})
     assert [f.reason for f in result.failures] == []
     inputs = dict(result.inputs)
     return inputs, runs.create(dict(inputs))
@@ -219,7 +219,7 @@ def test_a_cancel_replace_cancels_the_old_run_only_once_the_new_one_can_start(
     values = {"task": task_id, "on_delete": "cancel", "wait": False, **WINDOW}
     inputs, old = _started(runs, values)
     assert arize.run(old.id)["status"] in ("PENDING", "RUNNING")
-    news = {**inputs, "triggers": 2}
+    news = dict(runs.check(inputs, {**inputs, "triggers": 2}).inputs)
     diff = runs.diff(old.id, dict(old.outs), news)
     assert diff.replaces == ["triggers"]
     assert diff.delete_before_replace is False
@@ -236,7 +236,7 @@ def test_a_cancel_replace_whose_trigger_is_refused_leaves_the_old_run_going(
     task_id = arize.add_task("judged")
     arize.outcome(task_id, "HANG")
     inputs, old = _started(runs, {"task": task_id, "on_delete": "cancel", "wait": False, **WINDOW})
-    news = {**inputs, "triggers": 2}
+    news = dict(runs.check(inputs, {**inputs, "triggers": 2}).inputs)
     runs.diff(old.id, dict(old.outs), news)
     arize.fail("POST", f"/v2/tasks/{task_id}/trigger", status=422)
     with pytest.raises(ResourceError, match="422"):
@@ -251,7 +251,7 @@ def test_a_detach_replace_does_not_cancel_a_run_in_progress(
     task_id = arize.add_task("judged")
     arize.outcome(task_id, "HANG")
     inputs, old = _started(runs, {"task": task_id, "wait": False, **WINDOW})
-    news = {**inputs, "triggers": 2}
+    news = dict(runs.check(inputs, {**inputs, "triggers": 2}).inputs)
     runs.diff(old.id, dict(old.outs), news)
     with pytest.raises(ResourceError, match="refused a new run"):
         runs.create(news)

@@ -64,7 +64,7 @@ def test_a_task_registers_its_type_token_inputs_and_outputs(recorder: Recorder) 
         typ, inputs = recorder.registered["project-eval"]
         assert typ == "pulumi-python:dynamic/arize:Task"
         assert inputs["name"] == "project-eval"
-        assert inputs["resource_name"] == "project-eval"
+        assert inputs["__name"] == "project-eval"
         assert inputs["evaluators"] == [
             {"evaluator": "hallucination", "column_mappings": {"input": "i"}},
             {"evaluator": "relevance"},
@@ -120,7 +120,7 @@ def test_a_task_run_turns_datetimes_into_rfc3339(recorder: Recorder) -> Any:
         assert inputs["data_start_time"] == "2026-11-01T00:00:00.000Z"
         assert inputs["data_end_time"] == "2026-11-02T06:30:00.000Z"
         assert inputs["task"] == "T25saW5lVGFzazoxOmFCY0Q="
-        assert inputs["resource_name"] == "nightly"
+        assert inputs["__name"] == "nightly"
 
     return run.urn.apply(verify)
 

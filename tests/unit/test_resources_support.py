@@ -77,4 +77,4 @@ def wire(provider: P, server: ClientSource, **settings: Any) -> P:
 
 def declared(resource_name: str, values: dict[str, Any]) -> dict[str, Any]:
     """Inputs as the resource constructor sends them (name defaults to the resource name)."""
-    return {"name": resource_name, **values, "resource_name": resource_name}
+    return {"name": resource_name, **values, "__name": resource_name}

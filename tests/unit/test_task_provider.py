@@ -74,7 +74,7 @@ def test_check_resolves_names_once_and_keeps_the_ids_in_the_inputs(
 ) -> None:
     result = checked(provider, PROJECT_EVAL)
     assert arize.sent_keys() == ["GET /v2/spaces", "GET /v2/projects", "GET /v2/evaluators"]
-    assert result.inputs["resolved"] == {
+    assert result.inputs["__resolved"] == {
         "space_ref": "demo-space",
         "space_id": ids["space"],
         "project_ref": "chatbot-prod",
@@ -92,7 +92,7 @@ def test_an_unchanged_program_checks_without_any_request(
     again = provider.check(first, declared("eval", DATASET_EVAL))
     assert again.failures == []
     assert arize.sent == []
-    assert again.inputs["resolved"] == first["resolved"]
+    assert again.inputs["__resolved"] == first["__resolved"]
 
 
 def test_ids_need_no_space_and_are_checked_once(
@@ -108,7 +108,7 @@ def test_ids_need_no_space_and_are_checked_once(
     }
     result = checked(provider, values)
     assert arize.sent_keys() == [f"GET /v2/projects/{ids['project']}"]
-    assert result.inputs["resolved"]["project_id"] == ids["project"]
+    assert result.inputs["__resolved"]["project_id"] == ids["project"]
     arize.sent.clear()
     checked(provider, values, olds=result.inputs)
     assert arize.sent == []
@@ -125,7 +125,7 @@ def test_unknown_values_during_preview_are_skipped(
     }
     result = provider.check({}, declared("eval", values))
     assert reasons(result) == []
-    assert "project_id" not in result.inputs["resolved"]
+    assert "project_id" not in result.inputs["__resolved"]
     assert "GET /v2/projects" not in list(arize.sent_keys())
     assert isinstance(result.inputs["project"], Unknown)
 
@@ -405,27 +405,25 @@ def test_an_update_with_nothing_to_send_makes_no_request(
     update = provider.update(result.id, outs, news)
     assert arize.sent == []
     assert update.outs is not None
-    assert update.outs["sampling_rate"] == 0.3 and update.outs["declared"]["sampling_rate"] == 0.3
-    assert update.outs["task_id"] == result.id and update.outs["created_at"]
+    assert update.outs["sampling_rate"] == 0.3 and update.outs["created_at"]
 
 
 # --- create -------------------------------------------------------------------------------
 
 
-def test_create_returns_every_wire_field_and_the_declared_inputs(
+def test_create_returns_every_wire_field_and_nothing_else(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     _, result = created(provider, arize, PROJECT_EVAL)
     outs = result.outs
     assert outs is not None
-    assert result.id == outs["task_id"]
     assert outs["type"] == "TEMPLATE_EVALUATION"
     assert outs["space_id"] == ids["space"]
     assert outs["project_id"] == ids["project"]
     assert outs["evaluators"][0]["evaluator_name"] == "hallucination"
     assert outs["created_at"].endswith("Z")
-    assert outs["declared"]["project"] == "chatbot-prod"
-    assert outs["declared"]["resolved"]["project_id"] == ids["project"]
+    # The ID is the resource's; the declaration is the state's inputs.
+    assert "task_id" not in outs and "declared" not in outs and "__resolved" not in outs
     body = arize.task(result.id)
     assert body["sampling_rate"] == 0.5 and body["is_continuous"] is True
 
@@ -552,8 +550,7 @@ def test_update_patches_only_changed_fields_without_fetching(
     outs = update.outs
     assert outs is not None
     assert outs["sampling_rate"] == 0.9 and outs.get("query_filter") is None
-    assert outs["task_id"] == result.id and outs["created_at"]
-    assert outs["declared"]["sampling_rate"] == 0.9
+    assert outs["created_at"] and "declared" not in outs
 
 
 def test_update_of_a_run_configuration_sends_it_whole(
@@ -582,10 +579,10 @@ def test_update_of_a_task_deleted_out_of_band_says_to_refresh(
 # --- read ---------------------------------------------------------------------------------
 
 
-def test_read_reports_drift_in_outputs_and_inputs(
+def test_read_reports_drift_in_the_outputs_and_the_next_diff_restores_it(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
-    _, result = created(provider, arize, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     arize.edit_task(
         result.id,
         sampling_rate=0.1,
@@ -593,27 +590,32 @@ def test_read_reports_drift_in_outputs_and_inputs(
     )
     read = provider.read(result.id, result.outs)
     assert read.id == result.id
-    assert read.outs is not None and read.inputs is not None
+    assert read.outs is not None and read.inputs is None
     assert read.outs["sampling_rate"] == 0.1
-    assert read.inputs["sampling_rate"] == 0.1
-    assert read.inputs["evaluators"] == [{"evaluator": "relevance"}]
-    assert read.outs["declared"] == read.inputs
-    news = checked(provider, PROJECT_EVAL, olds=read.inputs).inputs
+    assert [e["evaluator_name"] for e in read.outs["evaluators"]] == ["relevance"]
+    assert read.outs["__drifted"] == ["evaluators", "sampling_rate"]
+    news = checked(provider, PROJECT_EVAL, olds=inputs).inputs
     diff = provider.diff(result.id, read.outs, news)
     assert diff.changes is True and diff.replaces == []
+    # Drift: the old values shown are the live ones (outputs), not the inputs.
+    assert diff.replaces.detail == {
+        "evaluators": ("UPDATE", False),
+        "sampling_rate": ("UPDATE", False),
+    }
     arize.sent.clear()
-    provider.update(result.id, read.outs, news)
+    update = provider.update(result.id, read.outs, news)
     (patch,) = [c for c in arize.sent if c.method == "PATCH"]
     assert set(patch.body) == {"sampling_rate", "evaluators"}
+    assert update.outs is not None and "__drifted" not in update.outs
 
 
 def test_read_without_drift_keeps_the_declaration(
     provider: TaskProvider, arize: InProcessSandbox
 ) -> None:
-    _, result = created(provider, arize, PROJECT_EVAL)
+    inputs, result = created(provider, arize, PROJECT_EVAL)
     read = provider.read(result.id, result.outs)
-    assert read.inputs == result.outs["declared"]
-    news = checked(provider, PROJECT_EVAL, olds=read.inputs).inputs
+    assert read.inputs is None and read.outs == result.outs
+    news = checked(provider, PROJECT_EVAL, olds=inputs).inputs
     assert provider.diff(result.id, read.outs, news).changes is False
 
 
@@ -699,3 +701,21 @@ def test_an_unchanged_preview_loads_neither_validators_nor_request_models(
     changes, loaded = json.loads(ran.stdout)
     assert changes is False
     assert loaded == []
+
+
+def test_a_state_written_by_the_previous_layout_previews_clean_without_requests(
+    provider: TaskProvider, arize: InProcessSandbox
+) -> None:
+    """Before, the inputs held ``resource_name`` and ``resolved``, and the outputs the task ID
+    and the declaration again (``declared``)."""
+    inputs, result = created(provider, arize, PROJECT_EVAL)
+    legacy_inputs = {
+        {"__name": "resource_name", "__resolved": "resolved"}.get(k, k): v
+        for k, v in inputs.items()
+    }
+    legacy_outputs = {**result.outs, "task_id": result.id, "declared": legacy_inputs}
+    arize.sent.clear()
+    news = checked(provider, PROJECT_EVAL, olds=legacy_inputs).inputs
+    assert "__changed" not in news and news["__resolved"] == inputs["__resolved"]
+    assert provider.diff(result.id, legacy_outputs, news).changes is False
+    assert arize.sent == []

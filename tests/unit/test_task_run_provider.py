@@ -12,7 +12,7 @@ from pulumi.output import Unknown
 
 from arize_pulumi.resources import TaskRunProvider
 from arize_pulumi.resources._provider import ResourceError
-from arize_pulumi.resources.task_run_provider import Progress
+from arize_pulumi.resources.task_run_provider import TASK_HINT, Progress
 from arize_pulumi.tasks.models import TaskRun
 from tests.support.control import rfc3339
 from tests.support.inprocess import InProcessSandbox
@@ -49,7 +49,7 @@ def provider(arize: InProcessSandbox) -> TaskRunProvider:
 
 
 def inputs_of(values: dict[str, Any], name: str = "nightly") -> dict[str, Any]:
-    return {**values, "resource_name": name}
+    return {**values, "__name": name}
 
 
 def checked(
@@ -79,7 +79,7 @@ def test_check_looks_the_task_up_once_for_its_type(
 ) -> None:
     first = checked(provider, {"task": task_id, **WINDOW}).inputs
     assert arize.sent_keys() == [f"GET /v2/tasks/{task_id}"]
-    assert first["resolved"]["task_type"] == "TEMPLATE_EVALUATION"
+    assert first["__resolved"]["task_type"] == "TEMPLATE_EVALUATION"
     arize.sent.clear()
     checked(provider, {"task": task_id, **WINDOW}, olds=first)
     assert arize.sent == []
@@ -168,11 +168,10 @@ def test_create_waits_and_reports_progress(
     result = provider.create(dict(inputs))
     outs = result.outs
     assert outs is not None
-    assert result.id == outs["run_id"]
+    assert "run_id" not in outs  # the resource ID is the run's
     assert outs["status"] == "COMPLETED"
     assert (outs["num_successes"], outs["num_errors"], outs["num_skipped"]) == (91, 5, 4)
     assert outs["task_id"] == task_id
-    assert outs["declared"]["data_start_time"] == WINDOW["data_start_time"]
     assert arize.sent_keys()[0] == f"POST /v2/tasks/{task_id}/trigger"
     assert arize.sent[0].body == {
         "data_start_time": "2026-11-01T00:00:00.000Z",
@@ -254,7 +253,7 @@ def test_wait_false_records_the_started_run_and_refresh_completes_it(
     assert read.id == result.id
     assert read.outs is not None
     assert read.outs["status"] == "COMPLETED" and read.outs["num_successes"] == 91
-    assert read.outs["declared"] == result.outs["declared"]
+    assert {k: v for k, v in read.outs.items() if k.startswith("__")} == {"__name": "nightly"}
 
 
 def test_a_run_in_progress_refuses_a_new_one_clearly(
@@ -303,8 +302,8 @@ def test_wait_settings_alone_update_in_place_without_requests(
     assert arize.sent == []
     outs = update.outs
     assert outs is not None
-    assert outs["run_id"] == result.id and outs["status"] == "COMPLETED"
-    assert outs["declared"]["timeout"] == 30
+    assert outs["status"] == "COMPLETED" and "declared" not in outs
+    assert diff.replaces.detail == {"timeout": ("ADD", True), "wait": ("ADD", True)}
 
 
 def test_wait_settings_spelled_differently_are_no_change(
@@ -355,10 +354,13 @@ def test_trigger_changes_are_a_new_run(
     replaces: list[str],
 ) -> None:
     inputs, result = started(provider, arize, {"task": task_id, **WINDOW})
-    news = {**inputs, **change}
+    news = provider.check(inputs, {**inputs, **change}).inputs
     diff = provider.diff(result.id, result.outs, news)
     assert diff.replaces == replaces
     assert diff.delete_before_replace is False
+    # Without check (which the engine always runs first), an unknown is still a change.
+    if any(isinstance(v, Unknown) for v in change.values()):
+        assert provider.diff(result.id, result.outs, {**inputs, **change}).replaces == replaces
 
 
 def test_another_task_is_a_new_run(
@@ -377,7 +379,8 @@ def test_on_delete_cancel_replaces_create_first(
 ) -> None:
     """The old run is cancelled only once the new one can start (tests/unit/test_replace.py)."""
     inputs, result = started(provider, arize, {"task": task_id, "on_delete": "cancel"})
-    diff = provider.diff(result.id, result.outs, {**inputs, "triggers": 2})
+    news = provider.check(inputs, {**inputs, "triggers": 2}).inputs
+    diff = provider.diff(result.id, result.outs, news)
     assert diff.delete_before_replace is False
 
 
@@ -413,6 +416,20 @@ def test_delete_cancels_a_run_still_going_when_asked(
     assert [c.method for c in arize.sent] == ["GET"]
     arize.delete_entity("run", result.id)
     provider.delete(result.id, result.outs)
+
+
+def test_a_state_of_the_previous_layout_still_cancels_on_delete(
+    provider: TaskRunProvider, arize: InProcessSandbox, task_id: str
+) -> None:
+    """Before, the outputs held the declaration (``declared``) and no ``__`` keys."""
+    inputs, result = started(
+        provider, arize, {"task": task_id, "wait": False, "on_delete": "cancel"}
+    )
+    assert result.outs is not None and result.outs["__on_delete"] == "cancel"
+    legacy = {k: v for k, v in result.outs.items() if not k.startswith("__")}
+    legacy["declared"] = {k: v for k, v in inputs.items() if k != "__name"}
+    provider.delete(result.id, legacy)
+    assert arize.run(result.id)["status"] == "CANCELLED"
 
 
 # --- progress -----------------------------------------------------------------------------
@@ -486,7 +503,7 @@ def test_a_windowless_first_run_of_a_task_created_in_the_same_update_is_refused(
 ) -> None:
     """While its Task is created, ``task`` is unknown; the program tells what it declared."""
     hint = {"type": "template_evaluation", "on": "project", "name": "brand-new"}
-    news = {**inputs_of({"task": Unknown()}), "task_declaration": hint}
+    news = {**inputs_of({"task": Unknown()}), TASK_HINT: hint}
     result = provider.check({}, news)
     assert [(f.property, f.reason) for f in result.failures] == [
         (
@@ -494,13 +511,11 @@ def test_a_windowless_first_run_of_a_task_created_in_the_same_update_is_refused(
             first_run_refusal("task 'brand-new' is created in this update", arize.clock.now()),
         )
     ]
-    assert "task_declaration" not in result.inputs  # never stored
-    windowed = provider.check(
-        {}, {**inputs_of({"task": Unknown(), **WINDOW}), "task_declaration": hint}
-    )
+    assert TASK_HINT not in result.inputs  # never stored
+    windowed = provider.check({}, {**inputs_of({"task": Unknown(), **WINDOW}), TASK_HINT: hint})
     assert windowed.failures == []
     on_dataset = {**hint, "on": "dataset"}
-    assert provider.check({}, {**news, "task_declaration": on_dataset}).failures == []
+    assert provider.check({}, {**news, TASK_HINT: on_dataset}).failures == []
 
 
 def test_a_task_of_that_name_that_ran_before_needs_no_window(
@@ -508,7 +523,7 @@ def test_a_task_of_that_name_that_ran_before_needs_no_window(
 ) -> None:
     """A Task being updated in the same preview has an unknown ID too: it is found by name."""
     hint = {"type": "TEMPLATE_EVALUATION", "on": "project", "name": "eval"}
-    news = {**inputs_of({"task": Unknown()}), "task_declaration": hint}
+    news = {**inputs_of({"task": Unknown()}), TASK_HINT: hint}
     assert provider.check({}, news).failures == []
 
 
@@ -570,7 +585,7 @@ def test_an_experiment_name_clash_with_a_task_created_in_the_same_update(
     hint = {"type": "run_experiment", "on": "dataset", "name": "exp", "dataset": "golden-qa"}
     news = {
         **inputs_of({"task": Unknown(), "experiment_name": "baseline"}),
-        "task_declaration": hint,
+        TASK_HINT: hint,
     }
     failures = provider.check({}, news).failures
     assert [f.reason for f in failures] == [

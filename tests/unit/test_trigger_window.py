@@ -31,10 +31,10 @@ def test_a_window_on_a_dataset_task_is_refused_at_preview(
     arize: InProcessSandbox, field: str
 ) -> None:
     task_id = arize.add_dataset_task("dataset-eval")
-    result = provider_on(arize).check({}, {"task": task_id, field: START, "resource_name": "run"})
+    result = provider_on(arize).check({}, {"task": task_id, field: START, "__name": "run"})
     assert [f.property for f in result.failures] == [field]
     assert "only for tasks on a project" in result.failures[0].reason
-    assert result.inputs["resolved"]["task_on"] == "dataset"
+    assert result.inputs["__resolved"]["task_on"] == "dataset"
     assert arize.count_sent("POST") == 0
 
 
@@ -42,9 +42,9 @@ def test_a_project_task_window_without_an_end_is_sent_ending_now(arize: InProces
     task_id = arize.add_task("project-eval")
     provider = provider_on(arize)
     start = (arize.clock.now() - timedelta(days=1)).isoformat()
-    checked = provider.check({}, {"task": task_id, "data_start_time": start, "resource_name": "r"})
+    checked = provider.check({}, {"task": task_id, "data_start_time": start, "__name": "r"})
     assert checked.failures == []
-    assert checked.inputs["resolved"]["task_on"] == "project"
+    assert checked.inputs["__resolved"]["task_on"] == "project"
     now = arize.clock.now()
     created = provider.create(dict(checked.inputs))
     (trigger,) = [r for r in arize.sent if r.key.endswith("/trigger")]
