@@ -6,8 +6,9 @@ times, ``experiment_id``, ``failure_reason``) and ``declared``: the checked inpu
 and ``data_end_time`` at the top level are the run's actual window; the declared ones are in
 ``declared``.
 
-Waiting happens on one of the provider process's four worker threads and holds no lock, so
-up to four runs are waited on at once while other resources proceed on what is left.
+A wait holds no lock, and while it lasts the provider process has one more worker thread
+(``_workers.spare_worker``), so runs are waited on all at once and other resources keep the
+threads they had.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from arize_pulumi.resources._provider import (
     with_declared,
 )
 from arize_pulumi.resources._references import References, is_id
+from arize_pulumi.resources._workers import spare_worker
 from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Change
 
 if TYPE_CHECKING:
@@ -330,12 +332,13 @@ class TaskRunProvider(ProviderBase):
             )
             return CreateResult(run.id, self._outputs(run, inputs, resolved))
         waited = _Elapsed(self._clock, self._sleep)
-        run = self._wait(client, run, inputs, label, waited)
-        chained: list[dict[str, Any]] = []
-        # Only a completed experiment run chains runs (see ``_wait_chained``).
-        wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
-        if wanted and run.status.value == "COMPLETED":
-            chained = self._wait_chained(client, run, inputs, label, space, waited)
+        with spare_worker():
+            run = self._wait(client, run, inputs, label, waited)
+            chained: list[dict[str, Any]] = []
+            # Only a completed experiment run chains runs (see ``_wait_chained``).
+            wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
+            if wanted and run.status.value == "COMPLETED":
+                chained = self._wait_chained(client, run, inputs, label, space, waited)
         return CreateResult(run.id, self._outputs(run, inputs, resolved, chained))
 
     def _wait(
