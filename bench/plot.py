@@ -62,7 +62,8 @@ def plot(data: Path, png: Path) -> str:
     figure.tight_layout()
     figure.savefig(png, dpi=90)
     plt.close(figure)
-    return f"![growth]({png.name}) ({png.name}: N = {', '.join(map(str, ns))})"
+    shown = png.name if png.parent == HERE else str(png)
+    return f"![growth]({shown}) (N = {', '.join(map(str, ns))})"
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -356,7 +357,8 @@ MODES: dict[str, dict[str, str]] = {"default": {}, "no checkpoints": SKIP_CHECKP
 TARGETS = {"up": 1.10, "preview": 1.05, "destroy": 1.10}
 """Tasks against Task-shaped no-ops (mirrors), wall time."""
 SCALE_DATA = Path(__file__).resolve().parent / "scale.json"
-"""The medians behind the scale rows and the plot, rewritten after each size."""
+"""The medians behind the scale rows and the plot, rewritten after each size (a run with
+``--no-write`` keeps them, and its plot, in a temporary folder instead)."""
 
 
 def _expected_counts(n: int) -> dict[str, dict[str, int]]:
@@ -375,7 +377,7 @@ def _expected_counts(n: int) -> dict[str, dict[str, int]]:
     }
 
 
-def scale(bench: Bench, sizes: list[int], n: int, repeats: int) -> list[Row]:
+def scale(bench: Bench, sizes: list[int], n: int, repeats: int, out: Path) -> list[Row]:
     """Up, unchanged preview, refresh and destroy of N tasks, N Task-shaped no-ops and N
     one-input no-ops, side by side, for each N, with the engine's checkpoints on and off.
 
@@ -424,7 +426,7 @@ def scale(bench: Bench, sizes: list[int], n: int, repeats: int) -> list[Row]:
             "cpu": {"/".join(key): value[1] for key, value in medians.items()},
             "counts": counts,
         }
-        SCALE_DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     rows.append(
         (
             "state per resource: inputs + outputs bytes / whole stack-export entry bytes",
@@ -618,9 +620,17 @@ def main() -> int:
     parser.add_argument(
         "--run-seconds", type=float, default=10.0, help="TaskRun duration D (default 10)"
     )
-    parser.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="leave bench/ as it is: no RESULTS.md entry; scale.json and the plot in /tmp",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    data, png = SCALE_DATA, PLOT
+    if args.no_write:
+        kept = Path(tempfile.mkdtemp(prefix="arize-bench-scale-"))
+        data, png = kept / SCALE_DATA.name, kept / PLOT.name
 
     ensure_pulumi()
     rows: list[Row] = []
@@ -640,10 +650,10 @@ def main() -> int:
             section(api_calls(bench, args.n))
             section(task_run_calls(bench, duration=2.0, poll=0.5))
             section(state_size(bench, 10))
-            section(scale(bench, sizes, args.n, args.repeats))
+            section(scale(bench, sizes, args.n, args.repeats, data))
         finally:
             sandbox.stop()
-    section([("growth with N: wall time of each operation", plot(SCALE_DATA, PLOT), "-", "-")])
+    section([("growth with N: wall time of each operation", plot(data, png), "-", "-")])
     table = render(rows)
     if not args.no_write:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
