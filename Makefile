@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 OFFICIAL_VENV := .venv-official
 OFFICIAL_PINS := tests/conformance/requirements-official.txt
 OFFICIAL_STAMP := $(OFFICIAL_VENV)/.installed
@@ -64,7 +65,12 @@ test-e2e: toolchain
 demo: toolchain
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m scripts.demo
 
-bench: toolchain
+# The plot needs matplotlib: the `bench` extra, installed for `make bench` only.
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[sandbox,dev,bench]'
+	@touch $@
+
+bench: toolchain $(BENCH_STAMP)
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m bench.run_all $(BENCH_ARGS)
 
 clean:

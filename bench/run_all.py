@@ -17,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ import arize_pulumi
 from arize_pulumi.resources.task_provider import TaskProvider
 from arize_pulumi.tasks.client import TasksClient
 from bench.floor import MIRROR_OUTPUTS_KEY, Mirror, Noop
+from bench.plot import PLOT, plot
 from tests.support.sandbox import Sandbox, start_sandbox
 from tests.support.stacks import REPO, LocalStack, ensure_pulumi, temporary_dir
 
@@ -241,41 +243,78 @@ def task_run_calls(bench: Bench, duration: float, poll: float) -> list[Row]:
     ]
 
 
-def parallel_runs(bench: Bench, duration: float) -> list[Row]:
-    """Four and eight TaskRuns waited on in one up: the provider's four threads in numbers."""
+def runs_program(count: int, wait: bool) -> Callable[[], None]:
+    """``count`` tasks, each with a TaskRun polled every 0.5 s (or not waited on)."""
 
-    def program(count: int) -> Callable[[], None]:
-        def run() -> None:
-            for index in range(count):
-                task = arize_pulumi.Task(
-                    f"parallel-{index}",
-                    type="template_evaluation",
-                    project="chatbot-prod",
-                    evaluators=[{"evaluator": "hallucination"}],
+    def program() -> None:
+        for index in range(count):
+            task = arize_pulumi.Task(
+                f"parallel-{index}",
+                type="template_evaluation",
+                project="chatbot-prod",
+                evaluators=[{"evaluator": "hallucination"}],
+            )
+            arize_pulumi.TaskRun(
+                f"parallel-run-{index}",
+                task=task.task_id,
+                data_start_time="2026-01-01T00:00:00Z",
+                data_end_time="2026-01-02T00:00:00Z",
+                poll_interval=0.5,
+                wait=wait,
+            )
+
+    return program
+
+
+SHARED_WAITS = {"ARIZE_PULUMI_SHARED_WAIT_THREADS": "true"}
+"""Waits on the provider process's own four threads: the behaviour before waits added one."""
+
+RUN_COUNTS = (4, 8, 16)
+
+
+def parallel_runs(work: Path, duration: float) -> list[Row]:
+    """N TaskRuns of D seconds in one up, with waits on four shared threads (before) and with a
+    thread each (after), against the same up with ``wait=False`` (the engine's floor for
+    those 2N resources and N triggers). The engine may run 32 steps at once here, so its own
+    ``--parallel`` (4 per CPU by default) is not what is measured, except in the last row."""
+    sandbox = start_sandbox(api_key=API_KEY, run_duration=duration)
+    rows: list[Row] = []
+    try:
+        bench = Bench(sandbox, work)
+
+        def up(count: int, wait: bool, env: dict[str, str], parallel: int | None = 32) -> float:
+            stack = bench.stack(runs_program(count, wait), env)
+            seconds = timed(lambda: stack.up(parallel=parallel) if parallel else stack.up())
+            stack.destroy()
+            return seconds
+
+        for count in RUN_COUNTS:
+            floor = up(count, False, {})
+            before = up(count, True, SHARED_WAITS)
+            after = up(count, True, {})
+            bound = 1.3 * duration + floor
+            rows.append(
+                (
+                    f"up of {count} tasks + {count} TaskRuns of D={duration:g}s: "
+                    "waits on 4 shared threads (before) / a thread each (after)",
+                    f"{before:.1f}s = {before / duration:.2f} D / {after:.1f}s = "
+                    f"{after / duration:.2f} D (floor, wait=False: {floor:.1f}s)",
+                    f"after <= 1.3 D + floor = {bound:.1f}s",
+                    _verdict(after <= bound),
                 )
-                arize_pulumi.TaskRun(
-                    f"parallel-run-{index}",
-                    task=task.task_id,
-                    data_start_time="2026-01-01T00:00:00Z",
-                    data_end_time="2026-01-02T00:00:00Z",
-                    poll_interval=0.25,
-                )
-
-        return run
-
-    times: dict[int, float] = {}
-    for count in (4, 8):
-        stack = bench.stack(program(count))
-        times[count] = timed(stack.up)
-        stack.destroy()
-    return [
-        (
-            f"up with 4 / 8 TaskRuns of {duration:g}s each",
-            f"{times[4]:.1f}s / {times[8]:.1f}s (+{times[8] - times[4]:.1f}s)",
-            "8 runs take one more run's length: four waits at a time",
-            "-",
+            )
+        default = up(16, True, {}, parallel=None)
+        rows.append(
+            (
+                f"the same, 16 runs, the engine's default --parallel ({4 * (os.cpu_count() or 1)})",
+                f"{default:.1f}s = {default / duration:.2f} D",
+                "reported",
+                "-",
+            )
         )
-    ]
+    finally:
+        sandbox.stop()
+    return rows
 
 
 def task_shape(bench: Bench) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -311,120 +350,131 @@ SKIP_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
 """The engine's switch to write the state once at the end instead of after every step."""
 
 
-def _ratio_row(figure: str, a: float, b: float, target: float | None = None) -> Row:
-    ratio = a / b
-    return (
-        figure,
-        f"{a:.2f}s vs {b:.2f}s = {ratio:.2f}x",
-        f"<= {target:.2f}x" if target else "reported",
-        _verdict(ratio <= target) if target else "-",
-    )
-
-
 KINDS = ("task", "mirror", "noop")
+OPERATIONS = ("up", "preview", "refresh", "destroy")
+"""Each on the stack the one before left: create, unchanged preview, refresh, delete."""
+MODES: dict[str, dict[str, str]] = {"default": {}, "no checkpoints": SKIP_CHECKPOINTS}
+TARGETS = {"up": 1.10, "preview": 1.05, "destroy": 1.10}
+"""Tasks against Task-shaped no-ops (mirrors), wall time."""
+SCALE_DATA = Path(__file__).resolve().parent / "scale.json"
+"""The medians behind the scale rows and the plot, rewritten after each size (a run with
+``--no-write`` keeps them, and its plot, in a temporary folder instead)."""
 
 
-def engine_ratio(bench: Bench, n: int, repeats: int) -> list[Row]:
-    """Wall time of up, unchanged preview and destroy: Task against the engine's floors.
-
-    `Noop` (one input) is the floor the targets name. `Mirror` has a real Task's shape (the
-    same registered properties, checked inputs and outputs) and calls nothing, so Mirror
-    against Noop is what the engine and the SDK charge for that shape, and Task against Mirror
-    is the provider's own cost (its code, its imports and the API calls). Up and destroy run
-    again with the engine's per-step checkpoints off, to show how much of the gap they are.
-    """
-    inputs, outputs = task_shape(bench)
-    programs = {
-        "noop": noop_program(n),
-        "mirror": mirror_program(n, inputs),
-        "task": tasks_program(n),
+def _expected_counts(n: int) -> dict[str, dict[str, int]]:
+    """Exact requests per operation on N tasks of `tasks_program`: one lookup per distinct
+    name (the space, the project, two evaluators), none for an unchanged preview."""
+    return {
+        "up": {
+            "POST /v2/tasks": n,
+            "GET /v2/spaces": 1,
+            "GET /v2/projects": 1,
+            "GET /v2/evaluators": 2,
+        },
+        "preview": {},
+        "refresh": {"GET /v2/tasks/{task_id}": n},
+        "destroy": {"DELETE /v2/tasks/{task_id}": n},
     }
-    modes = {"default": {}, "no checkpoints": SKIP_CHECKPOINTS}
-    operations = {"default": ("up", "preview", "destroy"), "no checkpoints": ("up", "destroy")}
-    samples: dict[tuple[str, str, str], list[tuple[float, float, float]]] = {}
+
+
+def scale(bench: Bench, sizes: list[int], n: int, repeats: int, out: Path) -> list[Row]:
+    """Up, unchanged preview, refresh and destroy of N tasks, N Task-shaped no-ops and N
+    one-input no-ops, side by side, for each N, with the engine's checkpoints on and off.
+
+    `Noop` (one input) is what any dynamic resource costs. `Mirror` has a real Task's shape
+    (the same registered properties, checked inputs and outputs) and calls nothing, so tasks
+    against mirrors is this provider's own cost (its code, its imports and its API calls).
+    Sizes up to ``n`` take the median of ``repeats`` runs; larger ones run once. Request
+    counts are the tasks' own, from the sandbox."""
+    inputs, outputs = task_shape(bench)
+    rows: list[Row] = []
+    data: dict[str, Any] = {"sizes": {}}
     state_bytes: dict[str, tuple[float, float]] = {}
-    for _ in range(repeats):
-        for mode, env in modes.items():
-            for kind, program in programs.items():
-                stack = bench.stack(program, env)
-                if kind == "mirror":
-                    stack.set_config({MIRROR_OUTPUTS_KEY: json.dumps(outputs)})
-                for operation in operations[mode]:
-                    if operation == "destroy" and kind not in state_bytes:
-                        state_bytes[kind] = _state_bytes(stack)
-                    sample = timed_with_cpu(getattr(stack, operation), bench.sandbox.process.pid)
-                    samples.setdefault((mode, kind, operation), []).append(sample)
-    wall_median, cpu_median, sandbox_median = (
-        {
-            key: statistics.median(sample[index] for sample in values)
+    for size in sizes:
+        programs = {
+            "task": tasks_program(size),
+            "mirror": mirror_program(size, inputs),
+            "noop": noop_program(size),
+        }
+        runs = repeats if size <= n else 1
+        samples: dict[tuple[str, str, str], list[tuple[float, float, float]]] = {}
+        counts: dict[str, dict[str, int]] = {}
+        for _ in range(runs):
+            for mode, env in MODES.items():
+                for kind, program in programs.items():
+                    stack = bench.stack(program, env)
+                    if kind == "mirror":
+                        stack.set_config({MIRROR_OUTPUTS_KEY: json.dumps(outputs)})
+                    for operation in OPERATIONS:
+                        if operation == "preview" and kind not in state_bytes:
+                            state_bytes[kind] = _state_bytes(stack)
+                        bench.reset()
+                        sample = timed_with_cpu(
+                            getattr(stack, operation), bench.sandbox.process.pid
+                        )
+                        samples.setdefault((mode, kind, operation), []).append(sample)
+                        if kind == "task":
+                            counts[f"{mode}/{operation}"] = bench.counts()
+        medians = {
+            key: tuple(statistics.median(sample[i] for sample in values) for i in range(3))
             for key, values in samples.items()
         }
-        for index in range(3)
-    )
-    rows: list[Row] = [
+        rows += _scale_rows(size, runs, medians, counts)
+        data["sizes"][str(size)] = {
+            "runs": runs,
+            "wall": {"/".join(key): value[0] for key, value in medians.items()},
+            "cpu": {"/".join(key): value[1] for key, value in medians.items()},
+            "counts": counts,
+        }
+        out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    rows.append(
         (
             "state per resource: inputs + outputs bytes / whole stack-export entry bytes",
             ", ".join(f"{k} {p:.0f} / {e:.0f}" for k, (p, e) in state_bytes.items()),
             "reported",
             "-",
         )
-    ]
-    targets = {"up": 1.25, "preview": 1.10, "destroy": 1.25}
-    for operation, target in targets.items():
-        task, mirror, noop = (wall_median["default", k, operation] for k in KINDS)
-        cpu_task, cpu_mirror, cpu_noop = (cpu_median["default", k, operation] for k in KINDS)
-        cpu_sandbox = sandbox_median["default", "task", operation]
-        rows += [
-            _ratio_row(
-                f"{operation}, {n} tasks vs {n} no-ops (median of {repeats})", task, noop, target
-            ),
-            _ratio_row(
-                f"{operation}: {n} Task-shaped no-ops (mirrors) vs {n} no-ops", mirror, noop
-            ),
-            _ratio_row(f"{operation}: provider's own cost, {n} tasks vs {n} mirrors", task, mirror),
-            (
-                f"{operation}: CPU seconds of all processes, tasks / mirrors / no-ops",
-                f"{cpu_task:.2f} (sandbox {cpu_sandbox:.2f}) / {cpu_mirror:.2f} / "
-                f"{cpu_noop:.2f}: tasks vs no-ops {cpu_task / cpu_noop:.2f}x, mirrors vs "
-                f"no-ops {cpu_mirror / cpu_noop:.2f}x, tasks vs mirrors "
-                f"{cpu_task / cpu_mirror:.2f}x ({(cpu_task - cpu_sandbox) / cpu_mirror:.2f}x "
-                "without the sandbox, which stands in for Arize's servers)",
-                "reported",
-                "-",
-            ),
-        ]
-        if operation in operations["no checkpoints"]:
-            task, mirror, noop = (wall_median["no checkpoints", k, operation] for k in KINDS)
-            rows += [
-                _ratio_row(f"{operation}, checkpoints off: {n} tasks vs {n} no-ops", task, noop),
-                _ratio_row(
-                    f"{operation}, checkpoints off: {n} mirrors vs {n} no-ops", mirror, noop
-                ),
-            ]
+    )
     return rows
 
 
-def scale(bench: Bench, sizes: list[int]) -> list[Row]:
-    """Preview (empty stack) and up times for growing N, and the growth per resource."""
+def _scale_rows(
+    size: int,
+    runs: int,
+    medians: dict[tuple[str, str, str], tuple[float, ...]],
+    counts: dict[str, dict[str, int]],
+) -> list[Row]:
     rows: list[Row] = []
-    measured: list[tuple[int, float, float]] = []
-    for n in sizes:
-        stack = bench.stack(tasks_program(n))
-        preview = timed(stack.preview)
-        up = timed(stack.up)
-        stack.destroy()
-        measured.append((n, preview, up))
-        rows.append((f"scale N={n}", f"preview {preview:.2f}s, up {up:.2f}s", "reported", "-"))
-    (n0, p0, u0), (n1, p1, u1) = measured[0], measured[-1]
-    rows.append(
-        (
-            f"growth per task, N={n0}..{n1}",
-            f"preview {1000 * (p1 - p0) / (n1 - n0):.1f} ms, "
-            f"up {1000 * (u1 - u0) / (n1 - n0):.1f} ms",
-            "reported",
-            "-",
-        )
-    )
+    expected = _expected_counts(size)
+    for mode in MODES:
+        for operation in OPERATIONS:
+            (task, cpu_task, cpu_sandbox), (mirror, cpu_mirror, _), (noop, cpu_noop, _) = (
+                medians[mode, kind, operation] for kind in KINDS
+            )
+            target = TARGETS.get(operation)
+            against_mirror = task / mirror
+            median = f"median of {runs}" if runs > 1 else "one run"
+            rows.append(
+                (
+                    f"N={size}, {operation}, {mode} ({median}): tasks / Task-shaped no-ops / "
+                    "one-input no-ops",
+                    f"{task:.2f}s / {mirror:.2f}s / {noop:.2f}s: vs Task-shaped "
+                    f"{against_mirror:.2f}x, vs one-input {task / noop:.2f}x; CPU "
+                    f"{cpu_task:.2f}s (sandbox {cpu_sandbox:.2f}) / {cpu_mirror:.2f}s / "
+                    f"{cpu_noop:.2f}s: {cpu_task / cpu_mirror:.2f}x, {cpu_task / cpu_noop:.2f}x",
+                    f"vs Task-shaped <= {target:.2f}x" if target else "reported",
+                    _verdict(against_mirror <= target) if target else "-",
+                )
+            )
+            seen = counts[f"{mode}/{operation}"]
+            rows.append(
+                (
+                    f"N={size}, {operation}, {mode}: requests",
+                    json.dumps(seen, sort_keys=True),
+                    json.dumps(expected[operation], sort_keys=True),
+                    _verdict(seen == expected[operation]),
+                )
+            )
     return rows
 
 
@@ -564,28 +614,47 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=100, help="tasks per stack (default 100)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per timing (default 3)")
-    parser.add_argument("--sizes", default="10,100,300", help="scale sizes (default 10,100,300)")
-    parser.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--sizes", default="10,100,300,1000", help="numbers of tasks (default 10,100,300,1000)"
+    )
+    parser.add_argument(
+        "--run-seconds", type=float, default=10.0, help="TaskRun duration D (default 10)"
+    )
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="leave bench/ as it is: no RESULTS.md entry; scale.json and the plot in /tmp",
+    )
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    data, png = SCALE_DATA, PLOT
+    if args.no_write:
+        kept = Path(tempfile.mkdtemp(prefix="arize-bench-scale-"))
+        data, png = kept / SCALE_DATA.name, kept / PLOT.name
 
     ensure_pulumi()
     rows: list[Row] = []
-    rows += cold_start()
-    rows += client_overhead()
+
+    def section(found: list[Row]) -> None:
+        """Keep a section's rows and show them now: a long run is read as it goes."""
+        rows.extend(found)
+        print(render(found), flush=True)
+
+    section(cold_start())
+    section(client_overhead())
     with temporary_dir("arize-bench-") as work:
+        section(parallel_runs(work, duration=args.run_seconds))
         sandbox = start_sandbox(api_key=API_KEY, run_duration=2.0)
         try:
             bench = Bench(sandbox, work)
-            rows += api_calls(bench, args.n)
-            rows += task_run_calls(bench, duration=2.0, poll=0.5)
-            rows += parallel_runs(bench, duration=2.0)
-            rows += state_size(bench, 10)
-            rows += engine_ratio(bench, args.n, args.repeats)
-            rows += scale(bench, [int(s) for s in args.sizes.split(",")])
+            section(api_calls(bench, args.n))
+            section(task_run_calls(bench, duration=2.0, poll=0.5))
+            section(state_size(bench, 10))
+            section(scale(bench, sizes, args.n, args.repeats, data))
         finally:
             sandbox.stop()
+    section([("growth with N: wall time of each operation", plot(data, png), "-", "-")])
     table = render(rows)
-    print(table)
     if not args.no_write:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         header = "" if RESULTS.exists() else "# Benchmark results\n\nAppended by `make bench`.\n"

@@ -150,8 +150,8 @@ def _declaration_of(task: pulumi.Output[Any]) -> pulumi.Output[dict[str, str] | 
 class TaskRun(pulumi.dynamic.Resource, module="arize", name="TaskRun"):
     """A run of an Arize AX task, triggered on create and, by default, waited on until it
     ends: a final status outside ``succeed_on`` fails ``pulumi up``, which makes a run a
-    release gate. At most four runs are waited on at once per program (the provider process
-    has four worker threads)."""
+    release gate. All runs of a program are waited on at once, each on a worker thread of its
+    own, as far as the engine's ``--parallel`` lets their steps start."""
 
     @property
     @pulumi.getter

@@ -8,8 +8,9 @@ program's arguments plus ``__name``, ``__resolved`` (the task's reference text, 
 and, after a change, ``__changed``: ``diff`` sees only the old outputs, so ``check``, which
 sees the old inputs, says what changed.
 
-Waiting happens on one of the provider process's four worker threads and holds no lock, so
-up to four runs are waited on at once while other resources proceed on what is left.
+A wait holds no lock, and while it lasts the provider process has one more worker thread
+(``_workers.spare_worker``), so runs are waited on all at once and other resources keep the
+threads they had.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from arize_pulumi.resources._provider import (
     log,
 )
 from arize_pulumi.resources._references import References, is_id
+from arize_pulumi.resources._workers import spare_worker
 from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Change
 
 if TYPE_CHECKING:
@@ -526,12 +528,13 @@ class TaskRunProvider(ProviderBase):
             )
             return CreateResult(run.id, self._outputs(run, inputs))
         waited = _Elapsed(self._clock, self._sleep)
-        run = self._wait(client, run, inputs, label, waited)
-        chained: list[dict[str, Any]] = []
-        # Only a completed experiment run chains runs (see ``_wait_chained``).
-        wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
-        if wanted and run.status.value == "COMPLETED":
-            chained = self._wait_chained(client, run, inputs, label, space, waited)
+        with spare_worker():
+            run = self._wait(client, run, inputs, label, waited)
+            chained: list[dict[str, Any]] = []
+            # Only a completed experiment run chains runs (see ``_wait_chained``).
+            wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
+            if wanted and run.status.value == "COMPLETED":
+                chained = self._wait_chained(client, run, inputs, label, space, waited)
         return CreateResult(run.id, self._outputs(run, inputs, chained))
 
     @staticmethod

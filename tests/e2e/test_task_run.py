@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from typing import Any
 
@@ -143,26 +145,76 @@ def test_changing_triggers_reruns_and_wait_settings_do_not(
     assert len(runs_of(sandbox, task_id)) == 3
 
 
-def test_eight_runs_in_one_program_all_finish(make_stack: MakeStack, sandbox: Sandbox) -> None:
-    """Eight waits share the provider's four worker threads; all of them complete."""
+RUNS_AT_ONCE = 8
+POLL = re.compile(r"GET /v2/task-runs/(\S+) 200")
+
+
+def interleaved_polls(log: str, runs: int) -> list[str] | None:
+    """The runs polled in ``log`` (in order), once ``runs`` distinct runs were polled and
+    each of them again after the last one's first poll: their waits overlap. None before."""
+    polled = POLL.findall(log)
+    firsts = {run: polled.index(run) for run in dict.fromkeys(polled)}
+    if len(firsts) < runs:
+        return None
+    last_first = max(firsts.values())
+    if not set(firsts) - {polled[last_first]} <= set(polled[last_first + 1 :]):
+        return None
+    return polled
+
+
+def test_eight_runs_are_waited_on_at_once_and_all_complete(
+    make_stack: MakeStack, sandbox: Sandbox
+) -> None:
+    """With the sandbox's clock stopped no run can end, so every run polled before the clock
+    moves again was being waited on at the same time as the others: eight waits at once,
+    though the provider process starts with four worker threads."""
 
     def program() -> None:
-        import pulumi
-
-        import arize_pulumi
-
-        for index in range(8):
+        for index in range(RUNS_AT_ONCE):
             task = arize_pulumi.Task(f"eval-{index}", **programs.PROJECT_EVAL)
             run = arize_pulumi.TaskRun(f"run-{index}", task=task.task_id, **FAST)
             pulumi.export(f"run-{index}", run.status)
 
+    seen: dict[str, Any] = {}
+    stack_done = threading.Event()
+
+    def watch() -> None:
+        """Wait until all eight runs are polled, note their statuses, then let them end."""
+        deadline = time.monotonic() + 180  # a bound for a failing run, not a measurement
+        try:
+            while time.monotonic() < deadline and not stack_done.is_set():
+                polled = interleaved_polls(sandbox.stderr(), RUNS_AT_ONCE)
+                if polled is not None:
+                    seen["polled"] = polled
+                    seen["statuses"] = {
+                        run: sandbox.control().get(f"/v2/task-runs/{run}").json()["status"]
+                        for run in dict.fromkeys(polled)
+                    }
+                    return
+                time.sleep(0.2)
+        finally:
+            sandbox.clock.resume()
+
     stack = make_stack(program)
-    started = time.monotonic()
-    stack.up()
-    elapsed = time.monotonic() - started
+    sandbox.clock.freeze()
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        # The engine's own limit (`--parallel`, 4 per CPU by default) must not be the one seen.
+        stack.up(parallel=2 * RUNS_AT_ONCE)
+    finally:
+        stack_done.set()
+        watcher.join()
+
+    assert "polled" in seen, "the eight runs were never all waited on at once"
+    assert len(seen["statuses"]) == RUNS_AT_ONCE
+    assert set(seen["statuses"].values()) <= {"PENDING", "RUNNING"}
     outputs = stack.outputs()
-    assert [outputs[f"run-{index}"] for index in range(8)] == ["COMPLETED"] * 8
-    print(f"eight TaskRuns of 0.3 s each: up took {elapsed:.1f} s")
+    assert [outputs[f"run-{index}"] for index in range(RUNS_AT_ONCE)] == ["COMPLETED"] * 8
+    finished = {
+        r["outputs"]["run_id"] for r in stack.resources("pulumi-python:dynamic/arize:TaskRun")
+    }
+    assert finished == set(seen["statuses"])
 
 
 def test_get_reads_an_existing_run_without_managing_it(
