@@ -185,6 +185,8 @@ class ProviderBase(pulumi.dynamic.ResourceProvider):
         """Whether ``inputs`` are the ones the state was made from. Those passed ``check``
         before, so an unchanged preview skips the validators (and loading the request models
         they are built on)."""
+        # "__provider": pulumi.dynamic's input holding the pickled provider (a Pulumi internal),
+        # checked on pulumi 3.216.0 and 3.272.0 (tests/matrix/versions.mk).
         derived = ("__provider", "resolved")
         old = {k: v for k, v in plain(olds).items() if k not in derived}
         return bool(old) and old == {k: v for k, v in plain(inputs).items() if k not in derived}

@@ -214,6 +214,8 @@ class TaskRunProvider(ProviderBase):
         The task is looked up (for its type) only when its reference changed; while it is
         unknown (its Task is not created yet) only what the fields alone decide is checked.
         """
+        # "__provider": pulumi.dynamic's input holding the pickled provider (a Pulumi internal),
+        # checked on pulumi 3.216.0 and 3.272.0 (tests/matrix/versions.mk).
         inputs = {k: v for k, v in news.items() if k != "__provider"}
         values = self._inputs(inputs)
         label = _label(values)
@@ -552,6 +554,8 @@ class TaskRunProvider(ProviderBase):
         olds = plain(_olds)
         inputs = self._inputs(_news)
         resolved = inputs.get("resolved") or self._declared(olds).get("resolved") or {}
+        # "__provider": pulumi.dynamic's input holding the pickled provider (a Pulumi internal),
+        # checked on pulumi 3.216.0 and 3.272.0 (tests/matrix/versions.mk).
         state = {k: v for k, v in olds.items() if k not in ("declared", "__provider")}
         return pulumi.dynamic.UpdateResult(with_declared(state, inputs, resolved))
 
