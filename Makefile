@@ -15,6 +15,7 @@ BENCH_ARGS ?=
 
 .PHONY: all venv toolchain lint typecheck test test-unit test-integration test-e2e demo bench clean
 .PHONY: official-venv test-conformance
+.PHONY: test-matrix test-matrix-e2e
 
 all: test
 
@@ -73,5 +74,39 @@ $(BENCH_STAMP): $(STAMP)
 bench: toolchain $(BENCH_STAMP)
 	PATH="$$(scripts/ensure-pulumi):$$PATH" $(PY) -m bench.run_all $(BENCH_ARGS)
 
+# The supported-versions matrix (README: Supported versions), from the pins in one file. A cell
+# is a virtualenv .venv-matrix/py<python>-sdk<pulumi> with that interpreter and `pulumi` pinned;
+# it is reused until pyproject.toml changes. No interpreter or package for a cell: it fails.
+include tests/matrix/versions.mk
+MATRIX := .venv-matrix
+MATRIX_LOWEST_CELL := py$(firstword $(MATRIX_PYTHONS))-sdk$(PULUMI_SDK_LOWEST)
+MATRIX_CELLS := $(foreach sdk,$(PULUMI_SDK_NEWEST) $(PULUMI_SDK_LOWEST),\
+	$(foreach py,$(MATRIX_PYTHONS),py$(py)-sdk$(sdk)))
+
+$(MATRIX)/%/.installed: pyproject.toml
+	@cell='$*'; py="$${cell%%-sdk*}"; py="$${py#py}"; sdk="$${cell##*-sdk}"; \
+	interpreter="$$(scripts/matrix-python "$$py")"; \
+	echo "matrix $$cell: $$interpreter, pulumi==$$sdk"; \
+	"$$interpreter" -m venv --clear $(MATRIX)/$$cell; \
+	$(MATRIX)/$$cell/bin/python -m pip install --quiet --upgrade pip; \
+	$(MATRIX)/$$cell/bin/python -m pip install --quiet -e '.[sandbox,dev]' "pulumi==$$sdk"; \
+	$(MATRIX)/$$cell/bin/python -c 'import sys, importlib.metadata as m; \
+	got = ("%d.%d" % sys.version_info[:2], m.version("pulumi")); \
+	sys.exit(None if got == (sys.argv[1], sys.argv[2]) else f"matrix cell has {got}")' "$$py" "$$sdk"
+	@touch $@
+
+.PRECIOUS: $(MATRIX)/%/.installed
+
+matrix-%: $(MATRIX)/%/.installed
+	@echo "matrix $*: unit and integration tiers"
+	$(MATRIX)/$*/bin/pytest tests/unit tests/integration -p no:cacheprovider $(PYTEST_ARGS)
+
+test-matrix-e2e: $(MATRIX)/$(MATRIX_LOWEST_CELL)/.installed toolchain
+	@echo "matrix $(MATRIX_LOWEST_CELL): end-to-end tier"
+	PATH="$$(scripts/ensure-pulumi):$$PATH" $(MATRIX)/$(MATRIX_LOWEST_CELL)/bin/pytest tests/e2e \
+		-p no:cacheprovider $(PYTEST_ARGS)
+
+test-matrix: $(addprefix matrix-,$(MATRIX_CELLS)) test-matrix-e2e
+
 clean:
-	rm -rf $(VENV) $(OFFICIAL_VENV) .state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OFFICIAL_VENV) $(MATRIX) .state .pytest_cache .mypy_cache .ruff_cache

@@ -1,11 +1,12 @@
 """Keep pulumi's provider serialisation from growing with every dynamic resource.
 
-``pulumi.dynamic.serialize_provider`` (pulumi 3.272) wraps ``pickle._Pickler._batch_setitems``
-in a sorting wrapper on every call and never unwraps it. Each dynamic resource constructed in
-a process adds a layer: pickling slows down linearly with the number of resources already
-made, and near a thousand layers it fails with ``RecursionError`` (about 985 Tasks in one
-program). Constructing our resources inside :func:`pickler_left_as_found` keeps the chain at
-the depth it had before.
+``pulumi.dynamic.serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` in a sorting
+wrapper on every call and never unwraps it (a Pulumi internal, checked on pulumi 3.260.0 and
+3.272.0 (tests/matrix/versions.mk)). Each dynamic resource constructed in a process adds a
+layer: pickling slows down linearly with the number of resources already made, and near a
+thousand layers it fails with ``RecursionError`` (about 985 Tasks in one program).
+Constructing our resources inside :func:`pickler_left_as_found` keeps the chain at the depth
+it had before; ``test_a_thousand_tasks_and_runs_in_one_program`` fails when it does not.
 """
 
 from __future__ import annotations

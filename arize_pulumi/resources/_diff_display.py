@@ -10,7 +10,8 @@ from ``changes``, ``replaces`` and ``delete_before_replace`` alone. The detailed
 ``replaces`` (a list that carries it) and :func:`install`, run in that server's process,
 swaps the ``DiffResponse`` constructor the server calls for one that sends it along. Where the
 server is not the one this was written against, nothing is swapped and the engine prints its
-own diff, as before.
+own diff, as before. A Pulumi internal, checked on pulumi 3.260.0 and 3.272.0
+(tests/matrix/versions.mk).
 """
 
 from __future__ import annotations

@@ -22,9 +22,10 @@ problem: <field>: <reason>``. The providers' own ``CheckResult`` keeps the prope
 callers that read it.
 
 It is installed only where the server is the one this was written against; elsewhere
-nothing changes and failures print as before. Checked: pulumi 3.272.0 (the SDK the tests run) and
-the 3.274.1 SDK source have the wrapper as described; 3.150.0 has no wrapper (grpc itself
-reports ``Exception calling application: <message>``), so it is left alone.
+nothing changes and failures print as before. A Pulumi internal, checked on pulumi 3.260.0 and
+3.272.0 (tests/matrix/versions.mk), the first and the newest release with the wrapper as
+described (3.259.0 and earlier have none: grpc itself reports ``Exception calling application:
+<message>``, so it is left alone).
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+# pulumi.runtime.rpc (the wire forms of unknowns and secrets) and pulumi.output.Unknown are
+# Pulumi internals, checked on pulumi 3.260.0 and 3.272.0 (tests/matrix/versions.mk).
 _UNKNOWN_TEXT = rpc.UNKNOWN
 
 

@@ -145,6 +145,8 @@ CHANGED = "__changed"
 ``ADD``, ``UPDATE`` or ``DELETE``, for ``diff``, which sees only the old outputs. Keys that
 start with ``__`` are left out of the engine's displays."""
 PROVIDER_KEY = "__provider"
+"""The input pulumi.dynamic keeps the pickled provider in (a Pulumi internal, checked on pulumi
+3.260.0 and 3.272.0: tests/matrix/versions.mk)."""
 _LEGACY = {"resource_name": RESOURCE_NAME, "resolved": RESOLVED}
 """The names of state made by earlier versions."""
 

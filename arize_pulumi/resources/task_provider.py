@@ -189,6 +189,8 @@ class TaskProvider(ProviderBase):
         is unchanged since the last run reuse their IDs, so an unchanged program makes no
         request.
         """
+        # "__provider": pulumi.dynamic's input holding the pickled provider (a Pulumi internal),
+        # checked on pulumi 3.260.0 and 3.272.0 (tests/matrix/versions.mk).
         inputs = {k: v for k, v in news.items() if k != "__provider"}
         if inputs.get("name") is None and isinstance(inputs.get("resource_name"), str):
             inputs["name"] = inputs["resource_name"]

@@ -297,6 +297,8 @@ class TaskRunProvider(ProviderBase):
         The task is looked up (for its type) only when its reference changed; while it is
         unknown (its Task is not created yet) only what the fields alone decide is checked.
         """
+        # "__provider": pulumi.dynamic's input holding the pickled provider (a Pulumi internal),
+        # checked on pulumi 3.260.0 and 3.272.0 (tests/matrix/versions.mk).
         inputs = {k: v for k, v in news.items() if k != "__provider"}
         hint = plain(inputs.pop(TASK_HINT, None))
         values = self._inputs(inputs)
