@@ -245,13 +245,15 @@ class References:
         agent = kind.upper() == "AGENT_CALL"
         argument, key = ("integration", "agent_integration") if agent else ("ai_integration",) * 2
         given = config.get(argument)
-        if given is None:  # given as the wire's own ``ai_integration_id`` / ``integration_id``
+        direct = given is None
+        if direct:  # the wire's own ``ai_integration_id`` / ``integration_id``: an ID, kept once
             given = config.get(f"{argument}_id")
             if not isinstance(given, str) or is_unknown(given) or not is_id(given):
                 return
         if not isinstance(given, str) or not given or is_unknown(given):
             return
-        self.resolved[f"{key}_ref"] = given
+        if not direct:
+            self.resolved[f"{key}_ref"] = given
         what = f"{'agent' if agent else 'AI'} integration '{given}' (run_configuration.{argument})"
         if is_id(given):
             fetch = self._integration_by_id(given, agent)
