@@ -211,9 +211,7 @@ def test_eight_runs_are_waited_on_at_once_and_all_complete(
     assert set(seen["statuses"].values()) <= {"PENDING", "RUNNING"}
     outputs = stack.outputs()
     assert [outputs[f"run-{index}"] for index in range(RUNS_AT_ONCE)] == ["COMPLETED"] * 8
-    finished = {
-        r["outputs"]["run_id"] for r in stack.resources("pulumi-python:dynamic/arize:TaskRun")
-    }
+    finished = {r["id"] for r in stack.resources("pulumi-python:dynamic/arize:TaskRun")}
     assert finished == set(seen["statuses"])
 
 
