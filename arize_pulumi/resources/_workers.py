@@ -10,7 +10,7 @@ pool have one more thread: any number of runs are waited on at once (as many as 
 
 Pulumi does not expose that pool, so it is found as the ``ThreadPoolExecutor`` whose workers
 include the calling thread, and resized the way its own ``submit`` does: under its locks,
-through ``_max_workers`` and ``_adjust_thread_count``. Pulumi internals, checked on pulumi
+through ``_max_workers``, ``_idle_semaphore`` and ``_adjust_thread_count``. Pulumi internals, checked on pulumi
 3.260.0 and 3.272.0 (tests/matrix/versions.mk; their provider server is built as above), with
 grpcio 1.85.3 (which runs each call as one ``submit`` to that pool) and the
 ``concurrent.futures.thread`` of CPython 3.11 to 3.13 (the matrix runs the tests of this module
@@ -45,6 +45,7 @@ _EXECUTOR_NAMES = (
     "_threads",
     "_shutdown_lock",
     "_work_queue",
+    "_idle_semaphore",
     "_adjust_thread_count",
     "_shutdown",
     "_broken",
@@ -73,9 +74,15 @@ class SparePool:
         with pool._shutdown_lock, executor_module._global_shutdown_lock:
             pool._max_workers += step
             going = not (pool._shutdown or pool._broken or executor_module._shutdown)
-            # Calls queued before this wait began would otherwise sit until the next submit:
-            # start the thread now (an idle thread, if any, takes the call instead).
-            if step > 0 and going and not pool._work_queue.empty():
+            if step > 0 and going:
+                # Start the wait's thread now. The pool's count of idle threads runs ahead of
+                # them (each finished call adds one; only a submit that starts no thread takes
+                # one back), and while it is above zero ``_adjust_thread_count`` starts
+                # nothing: calls queued behind the waits would sit until a wait ends. Dropping
+                # the count can only make a later submit start a thread an idle one could have
+                # served, within ``_max_workers``.
+                while pool._idle_semaphore.acquire(timeout=0):
+                    pass
                 pool._adjust_thread_count()
 
 

@@ -292,6 +292,9 @@ class Transport:
                     return found
                 raise self._api_error(response, method, path, tries)
             if status == 429:
+                # A 429 may come from a proxy after the server acted (see above): a write that
+                # must not be made twice looks for what it may have made before resending.
+                unknown = unknown or recover is not None
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 delay = tries.next_delay(rate_limited=True, retry_after=retry_after)
             elif status in retry_statuses:

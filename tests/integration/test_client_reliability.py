@@ -105,7 +105,10 @@ def test_trigger_whose_answer_is_lost_starts_exactly_one_run(shared: Sandbox) ->
 
 
 def test_a_flaky_server_still_gives_one_of_everything(shared: Sandbox) -> None:
-    statuses = [429, 500, 502, 503, 504]
+    # Every status the client retries for every call; a 500 is retried for reads only (a write
+    # answered 500 is reported, tests/unit/test_client_reliability.py), so it is not in a mix
+    # after which every call must succeed.
+    statuses = [429, 502, 503, 504]
     shared.faults(rate=0.3, statuses=statuses, phase="after", seed=7, retry_after=0)
     prefix = unique("flaky")
     names = [f"{prefix}-{index}" for index in range(6)]

@@ -77,11 +77,16 @@ def test_a_refused_connection_is_resent_without_a_lookup(arize: InProcessSandbox
     assert arize.sent_keys() == ["POST /v2/tasks", "POST /v2/tasks"]
 
 
-def test_create_rate_limited_is_simply_resent(arize: InProcessSandbox) -> None:
+def test_create_rate_limited_looks_for_its_task_before_each_resend(
+    arize: InProcessSandbox,
+) -> None:
+    """A 429 may come from a proxy after the server acted: the create looks for its task
+    before sending again, and makes it once."""
     arize.fail("POST", r"/v2/tasks", status=429, retry_after=1, times=2)
-    create(arize)
-    assert arize.sent_keys() == ["POST /v2/tasks"] * 3
+    task = create(arize)
+    assert arize.sent_keys() == ["POST /v2/tasks", "GET /v2/tasks"] * 2 + ["POST /v2/tasks"]
     assert arize.sleeps == [1.0, 1.0]
+    assert arize.task_ids() == [task.id]
 
 
 def test_a_conflict_after_an_unknown_outcome_is_our_own_task(arize: InProcessSandbox) -> None:
@@ -199,11 +204,14 @@ def test_an_old_active_run_is_not_adopted(arize_an_hour_ago: InProcessSandbox) -
         arize.client().trigger_run(task_id, task_type="CODE_EVALUATION")
 
 
-def test_trigger_rate_limited_is_resent_without_a_check(arize: InProcessSandbox) -> None:
+def test_trigger_rate_limited_looks_for_its_run_before_the_resend(
+    arize: InProcessSandbox,
+) -> None:
     task_id = arize.add_task("checks")
     arize.fail("POST", r"/v2/tasks/.*/trigger", status=429, retry_after=2)
     arize.client().trigger_run(task_id, task_type="TEMPLATE_EVALUATION", **WINDOW)
-    assert arize.sent_keys() == [f"POST /v2/tasks/{task_id}/trigger"] * 2
+    trigger = f"POST /v2/tasks/{task_id}/trigger"
+    assert arize.sent_keys() == [trigger, f"GET /v2/tasks/{task_id}/runs", trigger]
 
 
 def test_a_retried_delete_that_finds_the_task_gone_succeeded(arize: InProcessSandbox) -> None:
@@ -224,13 +232,13 @@ def test_a_delete_resent_after_a_rate_limit_that_finds_nothing_is_done(
     assert arize.count_sent("DELETE") == 2
 
 
-def test_a_create_answered_429_after_it_landed_is_found_on_conflict(
+def test_a_create_answered_429_after_it_landed_is_found_before_the_resend(
     arize: InProcessSandbox,
 ) -> None:
     arize.fail("POST", r"/v2/tasks", status=429, retry_after=1, phase="after")
     task = create(arize)
     assert arize.task_ids() == [task.id]
-    assert arize.sent_keys() == ["POST /v2/tasks", "POST /v2/tasks", "GET /v2/tasks"]
+    assert arize.sent_keys() == ["POST /v2/tasks", "GET /v2/tasks"]
 
 
 def test_a_trigger_answered_429_after_it_landed_adopts_the_run(arize: InProcessSandbox) -> None:

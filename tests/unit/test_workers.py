@@ -56,6 +56,30 @@ def test_a_wait_lets_a_call_queued_behind_it_run(pool: ThreadPoolExecutor) -> No
     assert pool._max_workers == 1  # back to its size once the wait ended
 
 
+def test_a_call_submitted_during_a_wait_runs_after_many_short_calls(
+    pool: ThreadPoolExecutor,
+) -> None:
+    """Each finished call raises the pool's count of idle threads, and a submit that finds it
+    above zero starts no thread: after a few short calls, a call submitted while the only
+    worker waits would sit until the wait ends, unless the wait started its thread itself."""
+    for _ in range(5):
+        pool.submit(lambda: None).result(LIVENESS)
+    later_ran, waiting_now = threading.Event(), threading.Event()
+
+    def waiting() -> bool:
+        found = find_pool(threading.current_thread())
+        assert isinstance(found, SparePool)
+        with found.spare():
+            waiting_now.set()
+            return later_ran.wait(LIVENESS)
+
+    wait = pool.submit(waiting)
+    assert waiting_now.wait(LIVENESS)
+    later = pool.submit(later_ran.set)  # submitted while the wait goes on
+    assert wait.result(LIVENESS) is True
+    later.result(LIVENESS)
+
+
 def test_each_wait_adds_one_thread_and_gives_it_back(pool: ThreadPoolExecutor) -> None:
     sizes: list[int] = []
     found = pool.submit(lambda: find_pool(threading.current_thread())).result(LIVENESS)
