@@ -10,12 +10,12 @@ pool have one more thread: any number of runs are waited on at once (as many as 
 
 Pulumi does not expose that pool, so it is found as the ``ThreadPoolExecutor`` whose workers
 include the calling thread, and resized the way its own ``submit`` does: under its locks,
-through ``_max_workers``, ``_idle_semaphore`` and ``_adjust_thread_count``. Pulumi internals, checked on pulumi
-3.260.0 and 3.272.0 (tests/matrix/versions.mk; their provider server is built as above), with
-grpcio 1.85.3 (which runs each call as one ``submit`` to that pool) and the
+through ``_max_workers``, ``_idle_semaphore`` and ``_adjust_thread_count``. Pulumi internals,
+checked on pulumi 3.260.0 and 3.272.0 (tests/matrix/versions.mk; their provider server is built
+as above), with grpcio 1.85.3 (which runs each call as one ``submit`` to that pool) and the
 ``concurrent.futures.thread`` of CPython 3.11 to 3.13 (the matrix runs the tests of this module
-on each). Where that structure is not there, waits hold their thread as before
-and the provider says why, once; ``ARIZE_PULUMI_SHARED_WAIT_THREADS=true`` asks for the same
+on each). Where that structure is not there, waits hold their thread as before and the provider
+says why, once; ``ARIZE_PULUMI_SHARED_WAIT_THREADS=true`` asks for the same
 on purpose.
 """
 
