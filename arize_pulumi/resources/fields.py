@@ -38,6 +38,7 @@ __all__ = [
     "Drift",
     "Field",
     "Form",
+    "Shown",
 ]
 
 Problem = tuple[str, str]
@@ -66,6 +67,20 @@ class Drift(enum.Enum):
     LIVE = "the output takes the live value"
     LIVE_ID = "the output takes the live ID"
     NOT_READ = "not read back"
+
+
+class Shown(enum.Enum):
+    """What a ``Task``'s output of the field gives, and so what its state keeps of the live
+    task: only what the program cannot tell from its own declaration."""
+
+    LIVE = "the server's value, always kept in the state"
+    """IDs the declaration's names resolved to, which the program cannot know."""
+    DECLARED = "the declared value in the API's form (the server's where they differ)"
+    """The state keeps the server's value only where it is not what the declaration says
+    (a setting left to the server's default, or one a refresh found changed)."""
+    AS_WRITTEN = "the value as the program wrote it"
+    """Its API form holds IDs the program cannot know; the state keeps the server's value
+    only where it differs from the declaration, for ``diff`` and ``refresh``."""
 
 
 class Form:
@@ -99,6 +114,10 @@ class Form:
 
     def output(self, value: Any) -> Any:
         """A wire value as the resource's output keeps it."""
+        return value
+
+    def written(self, value: Any) -> Any:
+        """A declared value as the output shows it when the field is :data:`Shown.AS_WRITTEN`."""
         return value
 
     def problems(self, path: str, value: Any) -> list[Problem]:
@@ -299,6 +318,9 @@ class Evaluators(Form):
     def output(self, value: Any) -> Any:
         return [{k: v for k, v in entry.items() if v is not None} for entry in value or []]
 
+    def written(self, value: Any) -> Any:
+        return evaluator_entries(value) if isinstance(value, list) else value
+
 
 class QueryFilters(Form):
     """A trace/session task's named queries: compared by id, in any order."""
@@ -381,6 +403,8 @@ class Field:
     default: Any = None
     """The value an unset input behaves as (TaskRun's wait settings); a :class:`Depends`
     when it follows from the other inputs."""
+    shown: Shown = Shown.DECLARED
+    """What a ``Task``'s output of it gives (and so whether its state keeps the live value)."""
 
     def __post_init__(self) -> None:
         if self.wire == "":
@@ -426,16 +450,48 @@ class Field:
 TASK_FIELDS: tuple[Field, ...] = (
     Field("type", Upper(), Change.REPLACE, Drift.LIVE),
     Field("name", Exact(), Change.UPDATE, Drift.LIVE),
-    Field("space", Reference("space", unresolved_matches=True), Change.REPLACE, wire="space_id"),
-    Field("project", Reference("project"), Change.REPLACE, Drift.LIVE_ID, wire="project_id"),
-    Field("dataset", Reference("dataset"), Change.REPLACE, Drift.LIVE_ID, wire="dataset_id"),
-    Field("experiment_ids", ReferenceSet("experiment_ids"), Change.REPLACE, Drift.LIVE_ID),
-    Field("evaluators", Evaluators(), Change.UPDATE, Drift.LIVE),
+    Field(
+        "space",
+        Reference("space", unresolved_matches=True),
+        Change.REPLACE,
+        wire="space_id",
+        shown=Shown.LIVE,
+    ),
+    Field(
+        "project",
+        Reference("project"),
+        Change.REPLACE,
+        Drift.LIVE_ID,
+        wire="project_id",
+        shown=Shown.LIVE,
+    ),
+    Field(
+        "dataset",
+        Reference("dataset"),
+        Change.REPLACE,
+        Drift.LIVE_ID,
+        wire="dataset_id",
+        shown=Shown.LIVE,
+    ),
+    Field(
+        "experiment_ids",
+        ReferenceSet("experiment_ids"),
+        Change.REPLACE,
+        Drift.LIVE_ID,
+        shown=Shown.LIVE,
+    ),
+    Field("evaluators", Evaluators(), Change.UPDATE, Drift.LIVE, shown=Shown.AS_WRITTEN),
     Field("sampling_rate", Number(), Change.UPDATE, Drift.LIVE, unset_keeps_live=True),
     Field("is_continuous", Exact(), Change.UPDATE, Drift.LIVE, unset_keeps_live=True),
     Field("query_filter", OptionalText(), Change.UPDATE, Drift.LIVE),
     Field("query_filters", QueryFilters(), Change.UPDATE, Drift.LIVE),
-    Field("run_configuration", RunConfiguration(), Change.UPDATE, Drift.LIVE),
+    Field(
+        "run_configuration",
+        RunConfiguration(),
+        Change.UPDATE,
+        Drift.LIVE,
+        shown=Shown.AS_WRITTEN,
+    ),
     Field("adopt", Flag(), Change.NONE, wire=None),
 )
 """The inputs of ``Task``. A ``wire`` name is also the state key of the live value."""

@@ -21,6 +21,7 @@ from arize_pulumi.resources.args import (
     TaskQueryFiltersArgs,
     TaskQueryFiltersArgsDict,
 )
+from arize_pulumi.resources.fields import TASK_FIELDS, Shown
 from arize_pulumi.resources.task_provider import TaskProvider
 
 __all__ = ["Task", "TaskArgs", "TaskArgsDict"]
@@ -217,6 +218,29 @@ def live_output(resource: pulumi.Resource, key: str, marker: str) -> pulumi.Outp
     )
 
 
+def shown_output(task: Task, name: str) -> pulumi.Output[Any]:
+    """Output ``name`` of ``task`` as its field's row says (:class:`Shown`): the state keeps
+    a field's live value only where it is not what the declaration says, so one it leaves
+    out is the declared value, in the API's form (``type`` uppercased, ...) or as written.
+
+    A ``Task.get`` has no declaration; its state is the whole live task.
+    """
+    field = _TASK_FIELDS[name]
+    live = live_output(task, str(field.wire), "created_at")
+    declared: Mapping[str, Any] | None = getattr(task, "_declared", None)
+    if declared is None or field.shown is Shown.LIVE:
+        return live
+    value = pulumi.Output.from_input(declared.get(name))
+    if field.shown is Shown.AS_WRITTEN:
+        return value.apply(field.form.written)
+    return pulumi.Output.all(live, value).apply(
+        lambda pair: field.form.canonical(pair[1] if pair[0] is None else pair[0], {})
+    )
+
+
+_TASK_FIELDS = {f.name: f for f in TASK_FIELDS}
+
+
 def read_existing(
     cls: type[R],
     provider: type[ProviderBase],
@@ -257,13 +281,13 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def name(self) -> pulumi.Output[str]:
         """The task's name, as the server has it."""
-        return live_output(self, "name", "created_at")
+        return shown_output(self, "name")
 
     @property
     @pulumi.getter
     def type(self) -> pulumi.Output[str]:
         """``TEMPLATE_EVALUATION``, ``CODE_EVALUATION`` or ``RUN_EXPERIMENT``."""
-        return live_output(self, "type", "created_at")
+        return shown_output(self, "type")
 
     @property
     @pulumi.getter
@@ -287,9 +311,9 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @property
     @pulumi.getter
     def evaluators(self) -> pulumi.Output[list[dict[str, Any]]]:
-        """The evaluators as the server has them: ``evaluator_id``, ``evaluator_name``,
-        ``query_filter``, ``column_mappings``, ``evaluator_version_id``, ``query_mappings``."""
-        return live_output(self, "evaluators", "created_at")
+        """The evaluators as the program wrote them (names or IDs, strings or dicts); their
+        IDs are compared, not kept as outputs (see "Outputs" in the README)."""
+        return shown_output(self, "evaluators")
 
     @property
     @pulumi.getter
@@ -301,31 +325,31 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @pulumi.getter
     def sampling_rate(self) -> pulumi.Output[float | None]:
         """Share of spans evaluated (project tasks)."""
-        return live_output(self, "sampling_rate", "created_at")
+        return shown_output(self, "sampling_rate")
 
     @property
     @pulumi.getter
     def is_continuous(self) -> pulumi.Output[bool]:
         """Whether new spans are evaluated as they arrive."""
-        return live_output(self, "is_continuous", "created_at")
+        return shown_output(self, "is_continuous")
 
     @property
     @pulumi.getter
     def query_filter(self) -> pulumi.Output[str | None]:
         """The task's span filter."""
-        return live_output(self, "query_filter", "created_at")
+        return shown_output(self, "query_filter")
 
     @property
     @pulumi.getter
     def query_filters(self) -> pulumi.Output[dict[str, Any] | None]:
         """A trace/session task's queries: ``{filters: [{id, filter}], expression}``."""
-        return live_output(self, "query_filters", "created_at")
+        return shown_output(self, "query_filters")
 
     @property
     @pulumi.getter
     def run_configuration(self) -> pulumi.Output[dict[str, Any] | None]:
         """A run-experiment task's configuration, enums uppercased."""
-        return live_output(self, "run_configuration", "created_at")
+        return shown_output(self, "run_configuration")
 
     @property
     @pulumi.getter
@@ -376,6 +400,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
             TaskProvider, "Task", resource_name, args, kwargs, name=resource_name
         )
         self.declaration = declaration(props)
+        self._declared = {key: props[key] for key in TaskProvider.INPUTS if key in props}
         with pickler_left_as_found():
             super().__init__(TaskProvider(), resource_name, props, opts)
 

@@ -1,17 +1,24 @@
 """The dynamic provider behind :class:`arize_pulumi.Task`.
 
-State layout: the outputs (what ``create``/``update``/``read`` return) are the task as the
-server has it under its wire names (``task_id``, ``name``, ``type``, ``evaluators``,
-``sampling_rate``, ..., plus ``space_id``) and nothing else. The inputs are the program's
-arguments plus ``__name`` (the resource name), ``__resolved`` (reference texts and the IDs
-they stood for) and, after a change, ``__changed`` (what ``check`` found changed). The engine
-hands ``diff``, ``update``, ``read`` and ``delete`` only the old outputs: ``diff`` compares the
-declaration against the live task there, and learns from ``__changed`` which inputs the user
-changed (shown old and new) rather than drifted (shown live and declared).
+State layout: the inputs are the program's arguments plus ``__name`` (the resource name),
+``__resolved`` (reference texts and the IDs they stood for) and, after a change, ``__changed``
+(what ``check`` found changed). The outputs (what ``create``/``update``/``read`` return) hold,
+under the API's names, only what the program cannot tell from its declaration: what the
+server made (``created_at``, ...), the IDs its names resolved to (``space_id``,
+``project_id``, ...), and a field's live value where it is not what the declaration says
+(see :class:`~arize_pulumi.resources.fields.Shown`); plus ``__written``, a digest of the live
+task as ``create`` or ``update`` left it. A field the outputs leave out is live as declared.
+
+The engine hands ``diff``, ``update``, ``read`` and ``delete`` only the old outputs. ``diff``
+learns from ``__changed`` which inputs the user changed (shown old and new); ``refresh``
+compares the live task with ``__written`` and, when it moved, keeps the whole live task and
+marks the fields that may have drifted (``__drifted``), which ``diff`` shows live and
+declared.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -42,7 +49,7 @@ from arize_pulumi.resources._provider import (
     log,
 )
 from arize_pulumi.resources._references import References, evaluator_ref
-from arize_pulumi.resources.fields import TASK_FIELDS, TASK_OUTPUTS, Change, Field
+from arize_pulumi.resources.fields import TASK_FIELDS, TASK_OUTPUTS, Change, Field, Shown
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
@@ -54,10 +61,17 @@ TASK_TYPES = ("TEMPLATE_EVALUATION", "CODE_EVALUATION", "RUN_EXPERIMENT")
 _LIVE_FIELDS = tuple(f for f in TASK_FIELDS if f.wire is not None)
 """The fields compared against the live task."""
 DRIFTED = "__drifted"
-"""Among the outputs after a ``refresh``: the wire fields the refresh found changed. Outputs
-that ``create`` and ``update`` return are the task the declaration made, so only these and
-the inputs ``check`` found changed can differ from the declaration; ``diff`` compares just
-those (an unchanged program is not even brought to its canonical form)."""
+"""Among the outputs after a ``refresh`` that found the task moved: the wire fields that may
+have drifted. ``create`` and ``update`` leave the task as declared, so only these and the
+inputs ``check`` found changed can differ from the declaration; ``diff`` compares just those
+(an unchanged program is not even brought to its canonical form)."""
+WRITTEN = "__written"
+"""Among the outputs: a digest of the live task as ``create`` or ``update`` left it, so that
+``refresh`` can tell whether it moved without the state holding every field."""
+_DIGESTED = tuple(f for f in _LIVE_FIELDS if f.name != "space")
+"""The fields of the task on the wire (``space_id`` is where its references were resolved)."""
+_FROM_DECLARATION = frozenset(str(f.wire) for f in _LIVE_FIELDS if f.shown is not Shown.LIVE)
+"""Outputs the state keeps only where the live value is not what the declaration says."""
 _COMPARED = tuple(f for f in TASK_FIELDS if f.change in (Change.REPLACE, Change.UPDATE))
 """The fields ``diff`` reports."""
 _COMPARED_WIRE = tuple(f.wire or f.name for f in _COMPARED)
@@ -100,6 +114,13 @@ def _origin(task: TaskModel) -> str:
     when = task.created_at.strftime("%Y-%m-%d %H:%M:%S UTC") if task.created_at else "unknown"
     who = f"user {task.created_by_user_id}" if task.created_by_user_id else "an unknown user"
     return f"created {when} by {who}"
+
+
+def _digest(outputs: Mapping[str, Any]) -> str:
+    """:data:`WRITTEN` of a live task given as :meth:`TaskProvider._outputs`: its fields in
+    their comparable form (so the server's order of evaluators or experiments is no move)."""
+    values = {str(f.wire): f.form.live(outputs.get(str(f.wire))) for f in _DIGESTED}
+    return hashlib.sha256(stable(values).encode()).hexdigest()[:16]
 
 
 def _given(value: Any) -> bool:
@@ -161,6 +182,27 @@ class TaskProvider(ProviderBase):
         return [f for f in _LIVE_FIELDS if not f.same(desired[f.name], live[f.name])]
 
     @staticmethod
+    def _moved(
+        fields: tuple[Field, ...] | list[Field],
+        state: Mapping[str, Any],
+        desired: Mapping[str, Any],
+        changed: Mapping[str, Any],
+    ) -> list[Field]:
+        """Those of ``fields`` whose live value differs from ``desired``. The state holds a
+        field's live value where it was not as declared, or after a refresh found the task
+        moved; a field it leaves out is live as the old declaration, so it differs only when
+        ``check`` found the declaration changed (``changed``)."""
+        return [
+            f
+            for f in fields
+            if (
+                not f.same(desired[f.name], f.form.live(state[str(f.wire)]))
+                if str(f.wire) in state
+                else f.name in changed
+            )
+        ]
+
+    @staticmethod
     def _patch(desired: Mapping[str, Any], fields: list[Field]) -> dict[str, Any]:
         """The ``update`` arguments that bring the live task to the declaration."""
         return {
@@ -179,6 +221,22 @@ class TaskProvider(ProviderBase):
         live["space_id"] = space_id
         live |= {key: wire.get(key) for key in _READ_ONLY if key != "task_id"}
         return live
+
+    def _kept(
+        self, task: TaskModel, inputs: Mapping[str, Any], resolved: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The outputs to store for ``task``, made or updated from ``inputs``: what the
+        program cannot tell from its declaration (the module doc), and :data:`WRITTEN`."""
+        full = self._outputs(task, resolved.get("space_id"))
+        kept = {key: value for key, value in full.items() if key not in _FROM_DECLARATION}
+        for f in _LIVE_FIELDS:
+            wire = str(f.wire)
+            if wire in _FROM_DECLARATION and not f.form.same(
+                f.canonical(inputs, resolved), f.form.live(full.get(wire))
+            ):
+                kept[wire] = full.get(wire)
+        kept[WRITTEN] = _digest(full)
+        return kept
 
     # --- check ----------------------------------------------------------------------------
 
@@ -262,15 +320,15 @@ class TaskProvider(ProviderBase):
             for f in _COMPARED
             if f.name in changed or (f.wire or f.name) in drifted or has_unknown(new.get(f.name))
         ]
-        differing = [
-            f
-            for f in compared
-            if not f.same(f.canonical(new, resolved), f.form.live(state.get(f.wire or f.name)))
-        ]
+        unknown = {f.name: "UNKNOWN" for f in compared if has_unknown(new.get(f.name))}
+        differing = self._moved(
+            compared,
+            state,
+            {f.name: f.canonical(new, resolved) for f in compared},
+            {**unknown, **changed},
+        )
         changes = []
         for field in differing:
-            if field not in _COMPARED:
-                continue
             kind = changed.get(field.name)
             had = state.get(field.wire or field.name) is not None
             has = new.get(field.name) is not None
@@ -287,12 +345,13 @@ class TaskProvider(ProviderBase):
         # in its space) is moved aside by the replacement's create, which this note tells.
         space_id = resolved.get("space_id")
         name = new.get("name")
+        same_name = state.get("name") == name if "name" in state else "name" not in changed
         if (
             any(change.replaces for change in changes)
             and isinstance(space_id, str)
             and isinstance(name, str)
             and space_id == state.get("space_id")
-            and name == state.get("name")
+            and same_name
         ):
             replacing.note(("task", space_id, name), _id)
         return detailed_result(changes, delete_before_replace=False)
@@ -360,7 +419,7 @@ class TaskProvider(ProviderBase):
             f"{label}: {why}: took over task '{task.name}' ({task.id}) in {where}; {done}; "
             f"this stack now manages it: {DESTROY_NOTE}",
         )
-        return CreateResult(task.id, self._outputs(task, resolved.get("space_id")))
+        return CreateResult(task.id, self._kept(task, inputs, resolved))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the task; with ``adopt``, or on a name conflict with an identical task
@@ -391,7 +450,7 @@ class TaskProvider(ProviderBase):
             raise ResourceError(
                 f"{label}: creating task '{name}' failed: {describe(exc)}"
             ) from None
-        return CreateResult(task.id, self._outputs(task, resolved.get("space_id")))
+        return CreateResult(task.id, self._kept(task, inputs, resolved))
 
     def _on_conflict(
         self,
@@ -489,7 +548,7 @@ class TaskProvider(ProviderBase):
                 f"{label}: creating task '{name}' (to replace task {old_id}) failed: "
                 f"{describe(exc)}. {self._put_back(client, old, aside, name, space)}"
             ) from None
-        return CreateResult(task.id, self._outputs(task, resolved.get("space_id")))
+        return CreateResult(task.id, self._kept(task, inputs, resolved))
 
     @staticmethod
     def _move_aside(
@@ -555,10 +614,16 @@ class TaskProvider(ProviderBase):
         label = _label(inputs)
         resolved = self._resolve(inputs, inputs.get(RESOLVED))
         desired = self._desired(inputs, resolved)
-        live = self._live(olds)
-        fields = [f for f in self._differences(desired, live) if f.change is Change.UPDATE]
+        given_changes = inputs.get(CHANGED)
+        changed: Mapping[str, Any] = given_changes if isinstance(given_changes, Mapping) else {}
+        fields = [
+            f
+            for f in self._moved(_LIVE_FIELDS, olds, desired, changed)
+            if f.change is Change.UPDATE
+        ]
         if not fields:
-            state = {k: olds.get(k) for k in TASK_OUTPUTS} | {"space_id": resolved.get("space_id")}
+            kept = (*TASK_OUTPUTS, WRITTEN)
+            state = {k: olds[k] for k in kept if k in olds} | {"space_id": resolved.get("space_id")}
             return pulumi.dynamic.UpdateResult(state)
         client = self.client()
         try:
@@ -575,16 +640,17 @@ class TaskProvider(ProviderBase):
             ) from None
         except ArizeError as exc:
             raise ResourceError(f"{label}: updating task {_id} failed: {describe(exc)}") from None
-        return pulumi.dynamic.UpdateResult(self._outputs(task, resolved.get("space_id")))
+        return pulumi.dynamic.UpdateResult(self._kept(task, inputs, resolved))
 
     # --- read -----------------------------------------------------------------------------
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh: drop a task that is gone; otherwise the live task becomes the outputs,
-        and the next ``diff`` shows what drifted, live and declared. The inputs stay as
-        declared.
+        """Refresh: drop a task that is gone; keep the outputs' layout while the task is as
+        written (:data:`WRITTEN`); otherwise the whole live task becomes the outputs and the
+        next ``diff`` shows what drifted, live and declared. The inputs stay as declared.
 
-        For ``Task.get`` (no state yet) a task that is gone is an error.
+        For ``Task.get`` (no state yet) the outputs are the whole live task, and a task that
+        is gone is an error.
         """
         state = plain(props)
         label = _label(state)
@@ -595,14 +661,25 @@ class TaskProvider(ProviderBase):
         if task is None:
             return ReadResult("", {})
         outputs = self._outputs(task, state.get("space_id"))
-        if not self._is_lookup(props):
-            before = set(state.get(DRIFTED) or [])
-            now = {
-                key for key in _COMPARED_WIRE if stable(outputs.get(key)) != stable(state.get(key))
-            }
-            drifted = sorted(before | now)
-            if drifted:
-                outputs[DRIFTED] = drifted
+        if self._is_lookup(props):
+            return ReadResult(id_, outputs)
+        written = state.get(WRITTEN)
+        if written is not None and written == _digest(outputs):
+            kept = {k: v for k, v in outputs.items() if k not in _FROM_DECLARATION or k in state}
+            return ReadResult(id_, kept | {WRITTEN: written})
+        # Moved (or a state of the earlier layout, which held every field): a field the state
+        # left out was as declared, so it may be what moved.
+        now = {
+            key
+            for key in _COMPARED_WIRE
+            if stable(outputs.get(key)) != stable(state.get(key))
+            or (written is not None and key in _FROM_DECLARATION and key not in state)
+        }
+        drifted = sorted(set(state.get(DRIFTED) or []) | now)
+        if drifted:
+            outputs[DRIFTED] = drifted
+        if written is not None:
+            outputs[WRITTEN] = written
         return ReadResult(id_, outputs)
 
     # --- delete ---------------------------------------------------------------------------

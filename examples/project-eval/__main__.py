@@ -33,5 +33,5 @@ pulumi.export("task_name", task.name)
 pulumi.export("project_id", task.project_id)
 pulumi.export("sampling_rate", task.sampling_rate)
 pulumi.export(
-    "evaluators", task.evaluators.apply(lambda found: [e["evaluator_name"] for e in found])
+    "evaluators", task.evaluators.apply(lambda declared: [e["evaluator"] for e in declared])
 )

@@ -59,6 +59,8 @@ pulumi.export("query_filters", task.query_filters)
 pulumi.export(
     "variables",
     task.evaluators.apply(
-        lambda found: sorted(m["variable_name"] for e in found for m in e["query_mappings"] or [])
+        lambda declared: sorted(
+            m["variable_name"] for e in declared for m in e.get("query_mappings") or []
+        )
     ),
 )

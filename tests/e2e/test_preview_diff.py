@@ -174,11 +174,13 @@ def test_a_new_run_lists_only_the_trigger_field_that_changed(
     assert "[unknown]" not in text.split("--outputs:--")[0]
 
 
-STATE_BOUND = {"project-eval": 2219, "experiment": 2865, "run": 1225}
+STATE_BOUND = {"project-eval": 1589, "experiment": 1925, "run": 1225}
 """Bytes of each resource's inputs and outputs in `pulumi stack export` (as printed, without
-``__provider``), as measured; before the declaration was kept once they were 3555, 4351 and
-1860. The run-experiment task's 2865 includes 77 bytes for the integration ID it was checked
-to exist with (``__resolved.ai_integration_id``), so the next preview does not ask again."""
+``__provider``), as measured. A Task's outputs hold only what its declaration does not say
+(what the server made, the IDs its names stood for, a digest of the live task)."""
+
+BEFORE = {"project-eval": 3555, "experiment": 4351, "run": 1860}
+"""The same, when the outputs held the live task and the declaration again."""
 
 
 def test_the_state_of_each_resource_stays_under_its_bound(stack: LocalStack) -> None:
@@ -190,5 +192,7 @@ def test_the_state_of_each_resource_stays_under_its_bound(stack: LocalStack) -> 
     assert set(sizes) == set(STATE_BOUND)
     for name, size in sizes.items():
         assert size <= STATE_BOUND[name], (name, size)
+    assert sizes["project-eval"] * 2 <= BEFORE["project-eval"]
+    assert sizes["experiment"] * 2 <= BEFORE["experiment"]
     exported = json.dumps(stack.resources())
     assert '"declared"' not in exported and '"resource_name"' not in exported

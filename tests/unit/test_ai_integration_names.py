@@ -259,7 +259,7 @@ def test_check_resolves_the_ai_integration_and_keeps_it_in_resolved(
     assert again.inputs["__resolved"] == result.inputs["__resolved"]
 
 
-def test_create_sends_the_id_and_outputs_show_it(
+def test_create_sends_the_id_and_keeps_it_once(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     inputs = checked(provider, experiment(llm_config())).inputs
@@ -267,9 +267,10 @@ def test_create_sends_the_id_and_outputs_show_it(
     result = provider.create(dict(inputs))
     assert arize.sent_keys() == ["POST /v2/tasks"]
     assert arize.sent[0].body["run_configuration"]["ai_integration_id"] == ids["ai_integration"]
-    assert result.outs["run_configuration"]["ai_integration_id"] == ids["ai_integration"]
-    assert "ai_integration" not in result.outs["run_configuration"]
+    # Live as declared: the outputs leave it to the inputs, which keep the name and its ID.
+    assert "run_configuration" not in result.outs
     assert inputs["run_configuration"]["ai_integration"] == LLM
+    assert inputs["__resolved"]["ai_integration_id"] == ids["ai_integration"]
 
 
 def test_an_unchanged_program_previews_without_a_request(
@@ -320,8 +321,8 @@ def test_a_name_that_stands_for_another_integration_is_an_update(
     updated = provider.update(result.id, result.outs, news)
     assert arize.sent_keys() == [f"PATCH /v2/tasks/{result.id}"]
     assert arize.sent[0].body["run_configuration"]["ai_integration_id"] == other
-    assert updated.outs is not None
-    assert updated.outs["run_configuration"]["ai_integration_id"] == other
+    assert updated.outs is not None and "run_configuration" not in updated.outs
+    assert arize.task(result.id)["run_configuration"]["ai_integration_id"] == other
 
 
 def test_check_names_a_missing_integration_with_similar_names(
@@ -395,7 +396,7 @@ def test_an_agent_call_task_takes_the_integration_by_name(
     assert "GET /v2/integrations" in arize.sent_keys()
     result = provider.create(dict(inputs))
     INPUTS[result.id] = dict(inputs)
-    assert result.outs["run_configuration"]["integration_id"] == ids["agent_integration"]
+    assert arize.task(result.id)["run_configuration"]["integration_id"] == ids["agent_integration"]
     arize.sent.clear()
     config = agent_config(ids["agent_integration"])
     news = checked(provider, experiment(config), olds=INPUTS[result.id]).inputs

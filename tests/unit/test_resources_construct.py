@@ -198,3 +198,59 @@ def test_check_and_diff_paths_do_not_load_the_http_client() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+class CompactState(pulumi.runtime.Mocks):
+    """Outputs as the provider keeps them: what the server made, the IDs names stood for, and
+    a live value only where it is not what the declaration says (``is_continuous`` left to
+    the server's default)."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        outputs = {
+            "created_at": "2026-12-01T00:00:00.000Z",
+            "space_id": "U3BhY2U6MTphQmNE",
+            "project_id": "TW9kZWw6MTphQmNE",
+            "experiment_ids": [],
+            "is_continuous": False,
+            "__written": "0123456789abcdef",
+        }
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+
+@pulumi.runtime.test
+def test_outputs_the_state_leaves_out_are_the_declaration_in_the_api_form() -> Any:
+    pulumi.runtime.set_mocks(CompactState(), preview=False)
+    task = Task(
+        "project-eval",
+        type="template_evaluation",
+        project="chatbot-prod",
+        evaluators=["hallucination", TaskEvaluatorArgs(evaluator="relevance")],
+        sampling_rate=1,
+        query_filter="",
+    )
+
+    def verify(values: list[Any]) -> None:
+        assert values == [
+            "project-eval",
+            "TEMPLATE_EVALUATION",
+            1.0,
+            None,
+            False,
+            "TW9kZWw6MTphQmNE",
+            [{"evaluator": "hallucination"}, {"evaluator": "relevance"}],
+            None,
+        ]
+
+    return pulumi.Output.all(
+        task.name,
+        task.type,
+        task.sampling_rate,
+        task.query_filter,
+        task.is_continuous,
+        task.project_id,
+        task.evaluators,
+        task.run_configuration,
+    ).apply(verify)

@@ -411,21 +411,34 @@ def test_an_update_with_nothing_to_send_makes_no_request(
 # --- create -------------------------------------------------------------------------------
 
 
-def test_create_returns_every_wire_field_and_nothing_else(
+def test_create_keeps_only_what_the_declaration_does_not_say(
     provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
 ) -> None:
     _, result = created(provider, arize, PROJECT_EVAL)
     outs = result.outs
     assert outs is not None
-    assert outs["type"] == "TEMPLATE_EVALUATION"
+    # What the server made and the IDs the names stood for, and a digest of the live task.
     assert outs["space_id"] == ids["space"]
     assert outs["project_id"] == ids["project"]
-    assert outs["evaluators"][0]["evaluator_name"] == "hallucination"
-    assert outs["created_at"].endswith("Z")
-    # The ID is the resource's; the declaration is the state's inputs.
+    assert outs["experiment_ids"] == []
+    assert outs["created_at"].endswith("Z") and outs["updated_at"].endswith("Z")
+    assert re.fullmatch("[0-9a-f]{16}", outs["__written"])
+    # Live as declared: left to the inputs. The ID is the resource's.
+    for key in ("type", "name", "evaluators", "sampling_rate", "is_continuous", "query_filter"):
+        assert key not in outs
     assert "task_id" not in outs and "declared" not in outs and "__resolved" not in outs
     body = arize.task(result.id)
     assert body["sampling_rate"] == 0.5 and body["is_continuous"] is True
+    assert body["type"] == "TEMPLATE_EVALUATION"
+
+
+def test_a_setting_left_to_the_server_is_kept_with_its_live_value(
+    provider: TaskProvider, arize: InProcessSandbox
+) -> None:
+    _, result = created(provider, arize, {**PROJECT_EVAL, "is_continuous": None})
+    assert result.outs is not None
+    assert result.outs["is_continuous"] is False
+    assert "sampling_rate" not in result.outs
 
 
 def test_create_reuses_resolved_ids_and_sends_one_request(
@@ -445,10 +458,12 @@ def test_create_a_run_experiment_task(
 ) -> None:
     _, result = created(provider, arize, experiment, name="exp")
     assert result.outs is not None
-    config = result.outs["run_configuration"]
+    # Live as declared (the integration given by ID): left to the inputs.
+    assert "run_configuration" not in result.outs
+    config = arize.task(result.id)["run_configuration"]
     assert config["experiment_type"] == "LLM_GENERATION"
     assert config["messages"][0]["role"] == "SYSTEM"
-    assert arize.task(result.id)["run_configuration"]["input_variable_format"] == "F_STRING"
+    assert config["input_variable_format"] == "F_STRING"
 
 
 def test_a_conflict_with_an_identical_task_takes_it_over_with_a_warning(
@@ -549,8 +564,9 @@ def test_update_patches_only_changed_fields_without_fetching(
     assert arize.sent[0].body == {"sampling_rate": 0.9, "query_filter": None}
     outs = update.outs
     assert outs is not None
-    assert outs["sampling_rate"] == 0.9 and outs.get("query_filter") is None
+    assert "sampling_rate" not in outs and "query_filter" not in outs
     assert outs["created_at"] and "declared" not in outs
+    assert outs["__written"] != (result.outs or {})["__written"]
 
 
 def test_update_of_a_run_configuration_sends_it_whole(
@@ -593,7 +609,18 @@ def test_read_reports_drift_in_the_outputs_and_the_next_diff_restores_it(
     assert read.outs is not None and read.inputs is None
     assert read.outs["sampling_rate"] == 0.1
     assert [e["evaluator_name"] for e in read.outs["evaluators"]] == ["relevance"]
-    assert read.outs["__drifted"] == ["evaluators", "sampling_rate"]
+    # The task moved: every field the state left to the declaration may be what moved.
+    assert read.outs["__drifted"] == [
+        "evaluators",
+        "is_continuous",
+        "name",
+        "query_filter",
+        "query_filters",
+        "run_configuration",
+        "sampling_rate",
+        "type",
+    ]
+    assert read.outs["__written"] == (result.outs or {})["__written"]
     news = checked(provider, PROJECT_EVAL, olds=inputs).inputs
     diff = provider.diff(result.id, read.outs, news)
     assert diff.changes is True and diff.replaces == []
@@ -617,6 +644,43 @@ def test_read_without_drift_keeps_the_declaration(
     assert read.inputs is None and read.outs == result.outs
     news = checked(provider, PROJECT_EVAL, olds=inputs).inputs
     assert provider.diff(result.id, read.outs, news).changes is False
+
+
+def test_a_state_of_the_earlier_layout_is_read_and_shortened_by_the_next_update(
+    provider: TaskProvider, arize: InProcessSandbox, ids: dict[str, Any]
+) -> None:
+    inputs, result = created(provider, arize, PROJECT_EVAL)
+    # Outputs as they were kept before: the whole live task, no digest.
+    earlier = TaskProvider._outputs(provider.client().get(result.id), ids["space"])
+    assert {"type", "name", "evaluators", "sampling_rate"} <= set(earlier)
+    arize.sent.clear()
+    read = provider.read(result.id, earlier)
+    assert read.outs == earlier
+    unchanged = checked(provider, PROJECT_EVAL, olds=inputs).inputs
+    assert provider.diff(result.id, earlier, unchanged).changes is False
+    news = checked(provider, {**PROJECT_EVAL, "sampling_rate": 0.8}, olds=inputs).inputs
+    assert provider.diff(result.id, earlier, news).replaces.detail == {
+        "sampling_rate": ("UPDATE", True)
+    }
+    arize.sent.clear()
+    update = provider.update(result.id, earlier, news)
+    (patch,) = arize.sent
+    assert patch.body == {"sampling_rate": 0.8}
+    assert update.outs is not None and "sampling_rate" not in update.outs
+    assert re.fullmatch("[0-9a-f]{16}", update.outs["__written"])
+
+
+def test_a_refresh_after_the_task_moved_back_keeps_the_short_layout(
+    provider: TaskProvider, arize: InProcessSandbox
+) -> None:
+    _, result = created(provider, arize, PROJECT_EVAL)
+    arize.edit_task(result.id, sampling_rate=0.1)
+    moved = provider.read(result.id, result.outs)
+    assert moved.outs is not None and moved.outs["sampling_rate"] == 0.1
+    arize.edit_task(result.id, sampling_rate=0.5)
+    back = provider.read(result.id, moved.outs)
+    assert back.outs is not None and "__drifted" not in back.outs
+    assert back.outs["__written"] == (result.outs or {})["__written"]
 
 
 def test_read_drops_a_task_that_is_gone(provider: TaskProvider, arize: InProcessSandbox) -> None:
@@ -653,7 +717,7 @@ def test_errors_never_carry_the_api_key(provider: TaskProvider, arize: InProcess
     with pytest.raises(ResourceError) as failed:
         provider.delete(result.id, result.outs)
     assert API_KEY not in str(failed.value) and API_KEY not in repr(failed.value)
-    assert str(failed.value).startswith("Task 'eval': deleting task")
+    assert str(failed.value).startswith(f"Task: deleting task {result.id} failed: ")
 
 
 def test_a_refused_key_fails_check_once_naming_the_setting(
