@@ -8,9 +8,10 @@ program's arguments plus ``__name``, ``__resolved`` (the task's reference text, 
 and, after a change, ``__changed``: ``diff`` sees only the old outputs, so ``check``, which
 sees the old inputs, says what changed.
 
-A wait holds no lock, and while it lasts the provider process has one more worker thread
-(``_workers.spare_worker``), so runs are waited on all at once and other resources keep the
-threads they had.
+The wait itself is :mod:`._run_wait`; what the service would refuse of a run, said before
+the trigger, is :mod:`._run_checks`. A wait holds no lock, and while it lasts the provider
+process has one more worker thread (``_workers.spare_worker``), so runs are waited on all at
+once and other resources keep the threads they had.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from arize_pulumi.resources._normalize import (
     has_unknown,
     is_unknown,
     known_copy,
-    parse_time,
     plain,
     top_level,
     touches_unknown,
@@ -45,18 +45,23 @@ from arize_pulumi.resources._provider import (
     log,
 )
 from arize_pulumi.resources._references import References, is_id
+from arize_pulumi.resources._run_checks import TriggerChecks, conflict
+from arize_pulumi.resources._run_wait import (
+    Elapsed,
+    RunWait,
+    chained_entry,
+    setting,
+)
 from arize_pulumi.resources._workers import spare_worker
 from arize_pulumi.resources.fields import TASK_RUN_FIELDS, TASK_RUN_OUTPUTS, Change
 
 if TYPE_CHECKING:
     from arize_pulumi.tasks.client import TasksClient
-    from arize_pulumi.tasks.errors import ConflictError
     from arize_pulumi.tasks.models import Task as TaskModel
     from arize_pulumi.tasks.models import TaskRun as RunModel
 
 __all__ = ["TaskRunProvider"]
 
-_BY_NAME = {f.name: f for f in TASK_RUN_FIELDS}
 TASK_HINT = "__task_declaration"
 """What the program knows of a ``Task`` of the same program that ``task`` comes from: its
 ``type``, ``on`` (``project`` or ``dataset``), ``name``, ``space`` and ``dataset`` as
@@ -72,16 +77,6 @@ _REPORTED = tuple(f for f in TASK_RUN_FIELDS if f.change in (Change.NEW_RUN, Cha
 _RUN_FIELDS = tuple(k for k in TASK_RUN_OUTPUTS[3:] if k != "chained_runs")
 """The run's wire fields that the state holds as they are (after ``run_id``, ``task_id``,
 ``status``)."""
-CHAINED_KEYS = (
-    "task_id",
-    "run_id",
-    "status",
-    "num_successes",
-    "num_errors",
-    "num_skipped",
-    "failure_reason",
-)
-"""What ``chained_runs`` holds of each chained run."""
 
 
 ON_DELETE = "__on_delete"
@@ -111,118 +106,6 @@ def _on_delete(state: Mapping[str, Any]) -> Mapping[str, Any]:
     return state
 
 
-def _setting(inputs: Mapping[str, Any], key: str) -> Any:
-    value = inputs.get(key)
-    return _BY_NAME[key].default_for(inputs) if value is None else value
-
-
-def _succeed_on(inputs: Mapping[str, Any]) -> list[str]:
-    return [str(s).upper() for s in _setting(inputs, "succeed_on")]
-
-
-def _counts(run: RunModel) -> str:
-    return f"{run.num_successes} succeeded, {run.num_errors} errors, {run.num_skipped} skipped"
-
-
-def _first_run(why: str, now: datetime) -> tuple[str, str]:
-    """The refusal of a windowless first run of a task on a project, naming what to set."""
-    from arize_pulumi.tasks.validation import example_start
-
-    return (
-        "data_start_time",
-        f"required on the first run of a task on a project, and {why}: set data_start_time "
-        f'(e.g. data_start_time="{example_start(now)}"; data_end_time defaults to now, and a '
-        "window is at most 30 days). Later runs without one continue where the last ended",
-    )
-
-
-def _clash(client: TasksClient, dataset_id: str, name: str, experiment_id: str) -> str:
-    """An experiment-name clash, naming the dataset by name and ID."""
-    from arize_pulumi.tasks.errors import ArizeError
-
-    try:
-        dataset = f"dataset '{client.get_dataset(dataset_id).name}' ({dataset_id})"
-    except ArizeError:
-        dataset = f"dataset {dataset_id}"
-    return (
-        f"{dataset} already has an experiment named '{name}' ({experiment_id}), and experiment "
-        "names are unique in a dataset: give this run another experiment_name"
-    )
-
-
-class Progress:
-    """Prints a progress line when a run's status changes, or its counts change and at
-    least ``interval`` seconds passed since the last line. The final status is left to the
-    outcome line."""
-
-    def __init__(
-        self,
-        label: str,
-        run_id: str,
-        interval: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._label = label
-        self._run_id = run_id
-        self._interval = interval
-        self._clock = clock
-        self._started = clock()
-        self._last: tuple[str, int, int, int] | None = None
-        self._last_at = 0.0
-
-    def __call__(self, run: RunModel) -> None:
-        state = (run.status.value, run.num_successes, run.num_errors, run.num_skipped)
-        if state == self._last or run.is_terminal:
-            return
-        now = self._clock()
-        new_status = self._last is None or state[0] != self._last[0]
-        if not new_status and now - self._last_at < self._interval:
-            return
-        self._last, self._last_at = state, now
-        elapsed = now - self._started
-        log(
-            "info", f"{self._label}: run {self._run_id} {state[0]}: {_counts(run)} ({elapsed:.0f}s)"
-        )
-
-
-class _Elapsed:
-    """Time spent waiting since it was made: the clock's, or the time slept when ``sleep``
-    is a fake that does not move the clock, whichever is more."""
-
-    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
-        self._clock = clock
-        self._sleep = sleep
-        self._started = clock()
-        self._slept = 0.0
-
-    def sleep(self, seconds: float) -> None:
-        self._sleep(seconds)
-        self._slept += seconds
-
-    def elapsed(self) -> float:
-        return max(self._clock() - self._started, self._slept)
-
-
-def _chained_run(
-    client: TasksClient, task: str, space: str | None, since: datetime | None
-) -> RunModel | None:
-    """The oldest run of ``task`` created at or after ``since`` (None: not there yet)."""
-    page = client.list_runs(task, space=space)
-    runs = [
-        r
-        for r in page.runs
-        if since is None or (r.created_at is not None and r.created_at >= since)
-    ]
-    return runs[-1] if runs else None
-
-
-def _chained_entry(run: RunModel) -> dict[str, Any]:
-    wire = run.model_dump(mode="json")
-    entry = {key: wire[key] for key in CHAINED_KEYS if key in wire}
-    entry.update(run_id=run.id, status=run.status.value)
-    return {key: entry.get(key) for key in CHAINED_KEYS}
-
-
 class TaskRunProvider(ProviderBase):
     """Triggers a task run, waits for its outcome, refreshes and (optionally) cancels it."""
 
@@ -240,6 +123,9 @@ class TaskRunProvider(ProviderBase):
     _clock: Callable[[], float] = staticmethod(time.monotonic)
     _now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
     """The instant a window without an end ends at."""
+
+    def _checks(self) -> TriggerChecks:
+        return TriggerChecks(self.client, self.settings.space, self._now)
 
     def _references(
         self, inputs: Mapping[str, Any], previous: Any, found: list[TaskModel] | None = None
@@ -269,7 +155,7 @@ class TaskRunProvider(ProviderBase):
     def _kept(inputs: Mapping[str, Any]) -> dict[str, Any]:
         """What the outputs keep of the inputs ``inputs`` (or of the old outputs)."""
         kept = {RESOURCE_NAME: _label_name(inputs)}
-        if str(_setting(_on_delete(inputs), "on_delete")).lower() == "cancel":
+        if str(setting(_on_delete(inputs), "on_delete")).lower() == "cancel":
             kept[ON_DELETE] = "cancel"
         return kept
 
@@ -334,7 +220,7 @@ class TaskRunProvider(ProviderBase):
                 if not touches_unknown(problem.field, unknown):
                     fail(problem.field or "task", problem.reason)
             if not failures and self._new_run(olds, values, refs.resolved):
-                for field, reason in self._before_trigger(values, refs, found, hint):
+                for field, reason in self._checks().before_trigger(values, refs, found, hint):
                     fail(field, reason)
         inputs[RESOLVED] = refs.resolved
         changed = self._changed(_REPORTED, olds, values, refs.resolved)
@@ -349,85 +235,6 @@ class TaskRunProvider(ProviderBase):
         if not self._inputs(olds):
             return True
         return bool(self._changed(NEW_RUN_FIELDS, olds, values, resolved))
-
-    def _before_trigger(
-        self,
-        values: Mapping[str, Any],
-        refs: References,
-        found: list[TaskModel],
-        hint: Any,
-    ) -> list[tuple[str, str]]:
-        """What the service would refuse of the run about to be triggered, when the preview
-        can know it: the first run of a task on a project without a window, and an
-        ``experiment_name`` the dataset already has.
-
-        The task is the one looked up in this check, or while ``task`` is unknown (its
-        ``Task`` is created in this update), the one ``hint`` describes. A lookup that fails
-        leaves the decision to the service.
-        """
-        from arize_pulumi.tasks.errors import ArizeError
-
-        try:
-            if is_unknown(values.get("task")):
-                return self._before_trigger_of_declared(values, hint)
-            return self._before_trigger_of_known(values, refs.resolved, found)
-        except (ArizeError, ResourceError):
-            return []
-
-    def _before_trigger_of_known(
-        self, values: Mapping[str, Any], resolved: Mapping[str, Any], found: list[TaskModel]
-    ) -> list[tuple[str, str]]:
-        task_type, task_on = resolved.get("task_type"), resolved.get("task_on")
-        task = found[0] if found else None
-        if task_type == "RUN_EXPERIMENT":
-            name = values.get("experiment_name")
-            if not isinstance(name, str) or is_unknown(name):
-                return []
-            if task is None:
-                task = self.client().get(str(resolved["task_id"]))
-            return self._experiment_clash(task.dataset_id, name)
-        if task is None or task_on != "project" or values.get("data_start_time") is not None:
-            return []
-        if task.last_run_at is not None:
-            return []
-        return [_first_run(f"task '{task.name}' ({task.id}) has never run", self._now())]
-
-    def _before_trigger_of_declared(
-        self, values: Mapping[str, Any], hint: Any
-    ) -> list[tuple[str, str]]:
-        if not isinstance(hint, Mapping):
-            return []
-        declared_type = str(hint.get("type") or "").upper()
-        name, on = hint.get("name"), hint.get("on")
-        space = hint.get("space") or values.get("space") or self.settings.space or None
-        if declared_type == "RUN_EXPERIMENT":
-            experiment = values.get("experiment_name")
-            dataset = hint.get("dataset")
-            if not isinstance(experiment, str) or not isinstance(dataset, str):
-                return []
-            client = self.client()
-            return self._experiment_clash(
-                client.resolve_dataset_id(dataset, space=space), experiment
-            )
-        if on != "project" or values.get("data_start_time") is not None:
-            return []
-        if not isinstance(name, str):
-            return []
-        existing = self.client().find(name, space=space)
-        if existing is None:
-            return [_first_run(f"task '{name}' is created in this update", self._now())]
-        if existing.last_run_at is None:
-            return [_first_run(f"task '{name}' ({existing.id}) has never run", self._now())]
-        return []
-
-    def _experiment_clash(self, dataset_id: str | None, name: str) -> list[tuple[str, str]]:
-        if dataset_id is None:
-            return []
-        client = self.client()
-        existing = client.find_experiment(name, dataset_id=dataset_id)
-        if existing is None:
-            return []
-        return [("experiment_name", _clash(client, dataset_id, name, existing.id))]
 
     # --- diff -----------------------------------------------------------------------------
 
@@ -459,7 +266,7 @@ class TaskRunProvider(ProviderBase):
             given = new.get(RESOLVED)
             task_id = given.get("task_id") if isinstance(given, Mapping) else None
             if (
-                str(_setting(_on_delete(state), "on_delete")).lower() == "cancel"
+                str(setting(_on_delete(state), "on_delete")).lower() == "cancel"
                 and isinstance(task_id, str)
                 and task_id == state.get("task_id")
             ):
@@ -503,7 +310,7 @@ class TaskRunProvider(ProviderBase):
         client = self.client()
         space = resolved.get("space_id") or inputs.get("space") or None
         if resolved.get("task_on") == "project" and task_type != "RUN_EXPERIMENT":
-            arguments = self._window(client, label, task_id, arguments)
+            arguments = self._checks().window(client, label, task_id, arguments)
         replaced = replacing.take(("run", task_id))
         try:
             try:
@@ -516,27 +323,34 @@ class TaskRunProvider(ProviderBase):
         except ConflictError as exc:
             raise ResourceError(
                 f"{label}: task {task_id} refused a new run: "
-                + self._conflict(client, task_id, arguments, exc)
+                + conflict(client, task_id, arguments, exc)
             ) from None
         except ArizeError as exc:
             raise ResourceError(
                 f"{label}: triggering task {task_id} failed: {describe(exc)}"
             ) from None
-        if not _setting(inputs, "wait"):
+        if not setting(inputs, "wait"):
             log(
                 "info",
                 f"{label}: started run {run.id} ({run.status.value}); not waiting (wait=false): "
                 "`pulumi refresh` updates its status and counts",
             )
             return CreateResult(run.id, self._outputs(run, inputs))
-        waited = _Elapsed(self._clock, self._sleep)
+        wait = RunWait(
+            client,
+            inputs,
+            label,
+            Elapsed(self._clock, self._sleep),
+            self._clock,
+            self.PROGRESS_INTERVAL,
+        )
         with spare_worker():
-            run = self._wait(client, run, inputs, label, waited)
+            run = wait.run(run)
             chained: list[dict[str, Any]] = []
-            # Only a completed experiment run chains runs (see ``_wait_chained``).
-            wanted = _setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
+            # Only a completed experiment run chains runs (see ``RunWait.chained``).
+            wanted = setting(inputs, "wait_for_chained") and inputs.get("evaluation_task_ids")
             if wanted and run.status.value == "COMPLETED":
-                chained = self._wait_chained(client, run, inputs, label, space, waited)
+                chained = wait.chained(run, space)
         return CreateResult(run.id, self._outputs(run, inputs, chained))
 
     @staticmethod
@@ -553,275 +367,6 @@ class TaskRunProvider(ProviderBase):
                 f"cancelling it (on_delete=cancel) failed: {describe(exc)}"
             ) from None
         log("info", f"{label}: cancelled run {run_id} (on_delete=cancel) to start its replacement")
-
-    def _window(
-        self, client: TasksClient, label: str, task_id: str, arguments: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The window of a run given no ``data_start_time`` on a task on a project: the
-        service starts it where the task's last run ended; a first run has nowhere to start
-        (refused), and after a gap of more than 30 days the run covers the last 30 days."""
-        from arize_pulumi.tasks.errors import ArizeError
-        from arize_pulumi.tasks.models import format_timestamp
-        from arize_pulumi.tasks.validation import catch_up_start
-
-        if arguments.get("data_start_time") is not None:
-            return arguments
-        try:
-            ends = (r.data_end_time for r in client.iter_runs(task_id) if r.data_end_time)
-            last_end = next(ends, None)
-        except ArizeError as exc:
-            raise ResourceError(
-                f"{label}: reading the runs of task {task_id} failed: {describe(exc)}"
-            ) from None
-        if last_end is None:
-            reason = _first_run(f"task {task_id} has never run", self._now())
-            raise ResourceError(f"{label}: {reason[0]}: {reason[1]}")
-        end = parse_time(arguments.get("data_end_time")) or self._now()
-        start = catch_up_start(last_end, end)
-        if start is None:
-            return arguments
-        log(
-            "warning",
-            f"{label}: no data_start_time, and the last run of task {task_id} ended "
-            f"{format_timestamp(last_end)}, more than 30 days before {format_timestamp(end)} "
-            f"(a window is at most 30 days): this run evaluates the last 30 days, "
-            f"{format_timestamp(start)} to {format_timestamp(end)}; set data_start_time to "
-            "choose the window",
-        )
-        return {**arguments, "data_start_time": start, "data_end_time": end}
-
-    @staticmethod
-    def _conflict(
-        client: TasksClient, task_id: str, arguments: Mapping[str, Any], exc: ConflictError
-    ) -> str:
-        """Why a trigger met a conflict, and what to do: an experiment of that name in the
-        dataset, or a run of the task still going; else the service's own words."""
-        from arize_pulumi.tasks.errors import ArizeError
-
-        name = arguments.get("experiment_name")
-        try:
-            if isinstance(name, str):
-                dataset_id = client.get(task_id).dataset_id
-                existing = (
-                    client.find_experiment(name, dataset_id=dataset_id) if dataset_id else None
-                )
-                if dataset_id and existing is not None:
-                    return _clash(client, dataset_id, name, existing.id)
-            going = [r for r in client.list_runs(task_id).runs if not r.is_terminal]
-        except ArizeError:
-            going = []
-        if going:
-            run = going[0]
-            return (
-                f"run {run.id} is still {run.status.value}: wait for it to end (or cancel it), "
-                "then run `pulumi up` again"
-            )
-        return exc.message
-
-    def _wait(
-        self,
-        client: TasksClient,
-        run: RunModel,
-        inputs: Mapping[str, Any],
-        label: str,
-        waited: _Elapsed,
-    ) -> RunModel:
-        """Wait for a terminal status; act on ``on_timeout``; fail outside ``succeed_on``."""
-        from arize_pulumi.tasks.errors import ArizeError, WaitTimeoutError
-
-        timeout = float(_setting(inputs, "timeout"))
-        progress = Progress(label, run.id, self.PROGRESS_INTERVAL, self._clock)
-        log("info", f"{label}: started run {run.id}; waiting up to {timeout:g}s for it to end")
-        try:
-            run = client.wait_for_run(
-                run.id,
-                poll_interval=float(_setting(inputs, "poll_interval")),
-                timeout=timeout,
-                on_progress=progress,
-                sleep=waited.sleep,
-            )
-        except WaitTimeoutError as exc:
-            return self._timed_out(client, exc.run, inputs, label, timeout)
-        except ArizeError as exc:
-            raise ResourceError(
-                f"{label}: waiting for run {run.id} failed: {describe(exc)}. The run goes on; "
-                "`pulumi up` again starts another one"
-            ) from None
-        self._judge(run, inputs, label)
-        return run
-
-    def _timed_out(
-        self,
-        client: TasksClient,
-        run: RunModel,
-        inputs: Mapping[str, Any],
-        label: str,
-        timeout: float,
-    ) -> RunModel:
-        from arize_pulumi.tasks.errors import ArizeError
-
-        action = str(_setting(inputs, "on_timeout")).lower()
-        late = (
-            f"{label}: run {run.id} is still {run.status.value} after {timeout:g}s ({_counts(run)})"
-        )
-        if action == "keep":
-            log(
-                "warning",
-                f"{late}; keeping it as it is (on_timeout=keep): `pulumi refresh` updates its "
-                "status",
-            )
-            return run
-        if action == "fail":
-            raise ResourceError(f"{late}; left it running (on_timeout=fail)")
-        try:
-            cancelled = client.cancel_run(run.id)
-        except ArizeError as exc:
-            try:
-                latest = client.get_run(run.id)
-            except ArizeError:
-                raise ResourceError(f"{late}; cancelling it failed: {describe(exc)}") from None
-            if latest.is_terminal:
-                self._judge(latest, inputs, label)
-                return latest
-            raise ResourceError(f"{late}; cancelling it failed: {describe(exc)}") from None
-        raise ResourceError(f"{late}; cancelled it (now {cancelled.status.value})")
-
-    def _wait_chained(
-        self,
-        client: TasksClient,
-        experiment: RunModel,
-        inputs: Mapping[str, Any],
-        label: str,
-        space: str | None,
-        waited: _Elapsed,
-    ) -> list[dict[str, Any]]:
-        """Wait, within what is left of ``timeout``, for the runs the experiment run chained
-        and judge each by ``succeed_on``.
-
-        The API does not link a chained run to its experiment run: a chained run is the
-        oldest run of each evaluation task created at or after the experiment run finished.
-        """
-        from arize_pulumi.tasks.errors import ArizeError
-
-        timeout = float(_setting(inputs, "timeout"))
-        poll = float(_setting(inputs, "poll_interval"))
-        tasks = list(dict.fromkeys(str(t) for t in inputs.get("evaluation_task_ids") or []))
-        since = experiment.run_finished_at
-        found: dict[str, RunModel] = {}
-        progress: dict[str, Progress] = {}
-        log(
-            "info",
-            f"{label}: run {experiment.id} chained runs of {', '.join(tasks)}; waiting up to "
-            f"{max(timeout - waited.elapsed(), 0):g}s more for them to end",
-        )
-        while True:
-            try:
-                for task in tasks:
-                    run = found.get(task)
-                    if run is not None and run.is_terminal:
-                        continue
-                    if run is None:
-                        run = _chained_run(client, task, space, since)
-                    else:
-                        run = client.get_run(run.id)
-                    if run is None:
-                        continue
-                    found[task] = run
-                    if task not in progress:
-                        progress[task] = Progress(
-                            f"{label}: chained task {run.task_id}",
-                            run.id,
-                            self.PROGRESS_INTERVAL,
-                            self._clock,
-                        )
-                    progress[task](run)
-            except ArizeError as exc:
-                raise ResourceError(
-                    f"{label}: waiting for the runs chained to run {experiment.id} failed: "
-                    f"{describe(exc)}"
-                ) from None
-            going = [t for t in tasks if t not in found or not found[t].is_terminal]
-            if not going:
-                break
-            remaining = timeout - waited.elapsed()
-            if remaining <= 0:
-                return self._chained_timed_out(client, found, going, inputs, label, timeout)
-            waited.sleep(min(poll, remaining))
-        self._judge_chained([found[t] for t in tasks], inputs, label)
-        return [_chained_entry(found[t]) for t in tasks]
-
-    def _chained_timed_out(
-        self,
-        client: TasksClient,
-        found: Mapping[str, RunModel],
-        going: list[str],
-        inputs: Mapping[str, Any],
-        label: str,
-        timeout: float,
-    ) -> list[dict[str, Any]]:
-        """``on_timeout`` for the chained runs still going (or not seen yet)."""
-        from arize_pulumi.tasks.errors import ArizeError
-
-        action = str(_setting(inputs, "on_timeout")).lower()
-
-        def still(task: str) -> str:
-            run = found.get(task)
-            if run is None:
-                return f"task {task}: no chained run seen yet"
-            return f"task {run.task_id}: run {run.id} {run.status.value} ({_counts(run)})"
-
-        late = f"{label}: chained runs still going after {timeout:g}s: " + "; ".join(
-            still(t) for t in going
-        )
-        if action == "keep":
-            log("warning", f"{late}; keeping them as they are (on_timeout=keep)")
-            self._judge_chained([r for t, r in found.items() if t not in going], inputs, label)
-            return [_chained_entry(r) for r in found.values()]
-        if action == "fail":
-            raise ResourceError(f"{late}; left them running (on_timeout=fail)")
-        problems = []
-        for task in going:
-            run = found.get(task)
-            if run is None:
-                continue
-            try:
-                client.cancel_run(run.id)
-            except ArizeError as exc:
-                problems.append(f"cancelling run {run.id} failed: {describe(exc)}")
-        if problems:
-            raise ResourceError(f"{late}; " + "; ".join(problems))
-        raise ResourceError(f"{late}; cancelled them (on_timeout=cancel)")
-
-    @staticmethod
-    def _judge_chained(runs: list[RunModel], inputs: Mapping[str, Any], label: str) -> None:
-        """Log each chained run's outcome; raise naming every one outside ``succeed_on``."""
-        succeed_on = _succeed_on(inputs)
-        failed = []
-        for run in runs:
-            outcome = (
-                f"chained task {run.task_id}: run {run.id} {run.status.value} ({_counts(run)})"
-            )
-            if run.failure_reason:
-                outcome += f": {run.failure_reason}"
-            if run.status.value in succeed_on:
-                log("info", f"{label}: {outcome}")
-            else:
-                failed.append(outcome)
-        if failed:
-            raise ResourceError(
-                f"{label}: " + "; ".join(failed) + f"; succeed_on is {', '.join(succeed_on)}"
-            )
-
-    @staticmethod
-    def _judge(run: RunModel, inputs: Mapping[str, Any], label: str) -> None:
-        """Log the outcome; raise when the status is not one that counts as success."""
-        succeed_on = _succeed_on(inputs)
-        outcome = f"{label}: run {run.id} {run.status.value} ({_counts(run)})"
-        if run.failure_reason:
-            outcome += f": {run.failure_reason}"
-        if run.status.value not in succeed_on:
-            raise ResourceError(f"{outcome}; succeed_on is {', '.join(succeed_on)}")
-        log("info", outcome)
 
     # --- update / read / delete -----------------------------------------------------------
 
@@ -859,7 +404,7 @@ class TaskRunProvider(ProviderBase):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("run_id"), str):
                 continue
             try:
-                fresh.append(_chained_entry(self.client().get_run(entry["run_id"])))
+                fresh.append(chained_entry(self.client().get_run(entry["run_id"])))
             except ArizeError:
                 fresh.append(dict(entry))
         return fresh
@@ -869,7 +414,7 @@ class TaskRunProvider(ProviderBase):
         from arize_pulumi.tasks.errors import ArizeError, NotFoundError
 
         state = plain(_props)
-        if str(_setting(_on_delete(state), "on_delete")).lower() != "cancel":
+        if str(setting(_on_delete(state), "on_delete")).lower() != "cancel":
             return
         label = _label(state)
         client = self.client()

@@ -12,7 +12,8 @@ from pulumi.output import Unknown
 
 from arize_pulumi.resources import TaskRunProvider
 from arize_pulumi.resources._provider import ResourceError
-from arize_pulumi.resources.task_run_provider import TASK_HINT, Progress
+from arize_pulumi.resources._run_wait import Progress
+from arize_pulumi.resources.task_run_provider import TASK_HINT
 from arize_pulumi.tasks.models import TaskRun
 from tests.support.control import rfc3339
 from tests.support.inprocess import InProcessSandbox
