@@ -8,8 +8,8 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from bench.floor import MIRROR_OUTPUTS_KEY, MirrorProvider, NoopProvider
 
-RECORDED = {"task_id": "T1", "name": "bench-task-0", "evaluators": [{"evaluator_id": "E1"}]}
-INPUTS = {"__provider": "p", "resource_name": "bench-mirror-3", "type": "template_evaluation"}
+RECORDED = {"created_at": "2026-12-01T00:00:00.000Z", "space_id": "S1", "__written": "0" * 16}
+INPUTS = {"__provider": "p", "__name": "bench-mirror-3", "type": "template_evaluation"}
 
 
 def configured_mirror() -> MirrorProvider:
@@ -19,20 +19,18 @@ def configured_mirror() -> MirrorProvider:
     return provider
 
 
-def test_a_mirror_ends_with_the_recorded_outputs_and_its_own_declaration() -> None:
+def test_a_mirror_ends_with_exactly_the_recorded_outputs() -> None:
     created = configured_mirror().create(dict(INPUTS))
     assert created.id == "mirror-bench-mirror-3"
-    assert created.outs == RECORDED | {
-        "declared": {"resource_name": "bench-mirror-3", "type": "template_evaluation"}
-    }
+    assert created.outs == RECORDED
 
 
-def test_an_unchanged_mirror_diffs_clean_and_a_changed_one_does_not() -> None:
+def test_a_mirror_previews_clean() -> None:
     provider = configured_mirror()
     outputs = provider.create(dict(INPUTS)).outs
     assert outputs is not None
-    assert provider.diff("id", outputs, dict(INPUTS)).changes is False
-    assert provider.diff("id", outputs, INPUTS | {"type": "code_evaluation"}).changes is True
+    diff = provider.diff("id", outputs, dict(INPUTS))
+    assert (diff.changes, diff.replaces) == (False, [])
 
 
 def test_noop_echoes_its_inputs() -> None:
