@@ -499,6 +499,7 @@ TASK_FIELDS: tuple[Field, ...] = (
 TASK_OUTPUTS: tuple[str, ...] = (
     "task_id",
     *(f.wire for f in TASK_FIELDS if f.wire is not None),
+    "evaluator_ids",
     "created_at",
     "updated_at",
     "last_run_at",

@@ -311,9 +311,16 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @property
     @pulumi.getter
     def evaluators(self) -> pulumi.Output[list[dict[str, Any]]]:
-        """The evaluators as the program wrote them (names or IDs, strings or dicts); their
-        IDs are compared, not kept as outputs (see "Outputs" in the README)."""
+        """The evaluators as the program wrote them, each as a dict keyed by ``evaluator``
+        (the name or ID written); their IDs are :attr:`evaluator_ids`."""
         return shown_output(self, "evaluators")
+
+    @property
+    @pulumi.getter
+    def evaluator_ids(self) -> pulumi.Output[list[str]]:
+        """The IDs of the task's evaluators, in the server's order (the evaluators given by
+        name are looked up once; these are what the names stood for)."""
+        return live_output(self, "evaluator_ids", "created_at")
 
     @property
     @pulumi.getter

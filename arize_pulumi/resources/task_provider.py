@@ -75,7 +75,12 @@ _FROM_DECLARATION = frozenset(str(f.wire) for f in _LIVE_FIELDS if f.shown is no
 _COMPARED = tuple(f for f in TASK_FIELDS if f.change in (Change.REPLACE, Change.UPDATE))
 """The fields ``diff`` reports."""
 _COMPARED_WIRE = tuple(f.wire or f.name for f in _COMPARED)
-_READ_ONLY = tuple(key for key in TASK_OUTPUTS if key not in {f.wire for f in _LIVE_FIELDS})
+EVALUATOR_IDS = "evaluator_ids"
+"""The IDs of the task's evaluators, as the server lists them: the evaluators output is the
+declaration as written, and these are what its names stood for."""
+_READ_ONLY = tuple(
+    key for key in TASK_OUTPUTS if key not in {f.wire for f in _LIVE_FIELDS} | {EVALUATOR_IDS}
+)
 """Outputs the server sets and no input declares."""
 
 RECOVERY_WINDOW = timedelta(minutes=15)
@@ -219,6 +224,7 @@ class TaskProvider(ProviderBase):
             f.wire: f.form.output(wire.get(f.wire)) for f in _LIVE_FIELDS if f.wire
         }
         live["space_id"] = space_id
+        live[EVALUATOR_IDS] = [entry["evaluator_id"] for entry in wire.get("evaluators") or []]
         live |= {key: wire.get(key) for key in _READ_ONLY if key != "task_id"}
         return live
 

@@ -211,6 +211,7 @@ class CompactState(pulumi.runtime.Mocks):
             "space_id": "U3BhY2U6MTphQmNE",
             "project_id": "TW9kZWw6MTphQmNE",
             "experiment_ids": [],
+            "evaluator_ids": ["RXZhbHVhdG9yOjE6YUJjRA==", "RXZhbHVhdG9yOjI6YUJjRA=="],
             "is_continuous": False,
             "__written": "0123456789abcdef",
         }
@@ -241,6 +242,7 @@ def test_outputs_the_state_leaves_out_are_the_declaration_in_the_api_form() -> A
             False,
             "TW9kZWw6MTphQmNE",
             [{"evaluator": "hallucination"}, {"evaluator": "relevance"}],
+            ["RXZhbHVhdG9yOjE6YUJjRA==", "RXZhbHVhdG9yOjI6YUJjRA=="],
             None,
         ]
 
@@ -252,5 +254,6 @@ def test_outputs_the_state_leaves_out_are_the_declaration_in_the_api_form() -> A
         task.is_continuous,
         task.project_id,
         task.evaluators,
+        task.evaluator_ids,
         task.run_configuration,
     ).apply(verify)

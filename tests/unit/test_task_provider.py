@@ -421,6 +421,7 @@ def test_create_keeps_only_what_the_declaration_does_not_say(
     assert outs["space_id"] == ids["space"]
     assert outs["project_id"] == ids["project"]
     assert outs["experiment_ids"] == []
+    assert outs["evaluator_ids"] == [ids["evaluators"]["hallucination"]]
     assert outs["created_at"].endswith("Z") and outs["updated_at"].endswith("Z")
     assert re.fullmatch("[0-9a-f]{16}", outs["__written"])
     # Live as declared: left to the inputs. The ID is the resource's.
