@@ -280,7 +280,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @property
     @pulumi.getter
     def name(self) -> pulumi.Output[str]:
-        """The task's name, as the server has it."""
+        """The task's name (as declared; the server's where a refresh found it changed)."""
         return shown_output(self, "name")
 
     @property
@@ -355,7 +355,7 @@ class Task(pulumi.dynamic.Resource, module="arize", name="Task"):
     @property
     @pulumi.getter
     def run_configuration(self) -> pulumi.Output[dict[str, Any] | None]:
-        """A run-experiment task's configuration, enums uppercased."""
+        """A run-experiment task's configuration, as the program wrote it (a dict)."""
         return shown_output(self, "run_configuration")
 
     @property
