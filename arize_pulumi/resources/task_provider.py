@@ -173,18 +173,8 @@ class TaskProvider(ProviderBase):
 
     @staticmethod
     def _desired(inputs: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, Any]:
-        """The task the declaration asks for, by input name, in the shape of :meth:`_live`."""
+        """The task the declaration asks for, by input name, in the comparable shape."""
         return {f.name: f.canonical(inputs, resolved) for f in _LIVE_FIELDS}
-
-    @staticmethod
-    def _live(state: Mapping[str, Any]) -> dict[str, Any]:
-        """The server's task, from state or from :meth:`_outputs`, in the comparable shape."""
-        return {f.name: f.form.live(state.get(f.wire or f.name)) for f in _LIVE_FIELDS}
-
-    @staticmethod
-    def _differences(desired: Mapping[str, Any], live: Mapping[str, Any]) -> list[Field]:
-        """Fields where the live task differs from the declaration."""
-        return [f for f in _LIVE_FIELDS if not f.same(desired[f.name], live[f.name])]
 
     @staticmethod
     def _moved(
@@ -193,7 +183,8 @@ class TaskProvider(ProviderBase):
         desired: Mapping[str, Any],
         changed: Mapping[str, Any],
     ) -> list[Field]:
-        """Those of ``fields`` whose live value differs from ``desired``. The state holds a
+        """Those of ``fields`` whose live value differs from ``desired`` (given the whole live
+        task, as :meth:`_outputs` makes it, every field is compared). The state holds a
         field's live value where it was not as declared, or after a refresh found the task
         moved; a field it leaves out is live as the old declaration, so it differs only when
         ``check`` found the declaration changed (``changed``)."""
@@ -402,7 +393,7 @@ class TaskProvider(ProviderBase):
         label = _label(inputs)
         desired = self._desired(inputs, resolved)
         current = self._outputs(existing, resolved.get("space_id"))
-        differing = self._differences(desired, self._live(current))
+        differing = self._moved(_LIVE_FIELDS, current, desired, {})
         fixed = [f.name for f in differing if f.change is Change.REPLACE]
         where = f"space '{resolved.get('space_ref')}'"
         if fixed:
@@ -476,8 +467,8 @@ class TaskProvider(ProviderBase):
             raise ResourceError(f"{label}: creating task '{name}' failed: {conflict}") from None
         if inputs.get("adopt"):
             return self._take_over(client, existing, inputs, resolved, "adopt is set")
-        current = self._live(self._outputs(existing, resolved.get("space_id")))
-        differing = self._differences(self._desired(inputs, resolved), current)
+        current = self._outputs(existing, resolved.get("space_id"))
+        differing = self._moved(_LIVE_FIELDS, current, self._desired(inputs, resolved), {})
         if not differing:
             if not _recent(existing):
                 raise ResourceError(
